@@ -1,0 +1,36 @@
+"""Reading translated fields with an honest fallback.
+
+modeltranslation's fallback hides which language a value came from; readers must
+see when they get the other language, so pages read fields through ``localized``.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass(frozen=True)
+class Localized:
+    text: str
+    language: str
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+
+def localized(obj, field: str, language: str | None = None) -> Localized:
+    """The value of ``field`` in ``language`` or, failing that, in the first language that has one."""
+    wanted = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+    for code in [wanted, *(c for c in LANGUAGE_CODES if c != wanted)]:
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return Localized(value, code, code != wanted)
+    return Localized("", wanted, False)
+
+
+def other_languages(language: str) -> list[str]:
+    return [code for code in LANGUAGE_CODES if code != language]

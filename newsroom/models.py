@@ -1,0 +1,178 @@
+"""The editorial app: sources, the people they name, quotes and editor's notes."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.text import clean_text
+
+LANGUAGE_CHOICES = [("th", _("Thai")), ("en", _("English"))]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class CleanedTextModel(models.Model):
+    """Cleans every free-text field (both languages) before it is stored."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.SlugField | models.URLField) or field.choices:
+                continue
+            if isinstance(field, models.CharField | models.TextField):
+                value = getattr(self, field.attname)
+                if value:
+                    multiline = isinstance(field, models.TextField)
+                    setattr(self, field.attname, clean_text(value, multiline=multiline))
+        super().save(*args, **kwargs)
+
+
+class TimestampedModel(CleanedTextModel):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Source(TimestampedModel):
+    """One published document an event rests on, kept whole as it was published."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True,
+                            help_text=_("ASCII letters, digits and hyphens; part of the URL."))
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True,
+                                    help_text=_("Leave empty when the source does not say."))
+    language = models.CharField(_("language of the original"), max_length=5,
+                                choices=LANGUAGE_CHOICES, default="th")
+    summary = models.TextField(_("summary"), blank=True)
+    full_text = models.TextField(
+        _("full text"), blank=True,
+        help_text=_("The text as published, in its own language; paragraphs are kept."))
+    is_complete = models.BooleanField(
+        _("text is complete"), default=True,
+        help_text=_("Untick when the text we hold is cut off or partial; readers are told."))
+    translation_of = models.ForeignKey(
+        "self", verbose_name=_("translation of"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="translations",
+        help_text=_("The original this source translates, if any."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(condition=~Q(translation_of=models.F("pk")),
+                                   name="source_not_translation_of_itself"),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("newsroom:source-detail", kwargs={"slug": self.slug})
+
+
+class PersonKind(models.TextChoices):
+    PERSON = "person", _("person")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class Person(TimestampedModel):
+    """A person or an organisation that the sources name or quote."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PersonKind.choices,
+                            default=PersonKind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=300, blank=True,
+                            help_text=_("What the person is or was, e.g. leader of North Korea."))
+    description = models.TextField(_("description"), blank=True)
+    affiliations = models.ManyToManyField(
+        "self", verbose_name=_("affiliations"), symmetrical=False, blank=True,
+        related_name="members", limit_choices_to={"kind": PersonKind.ORGANISATION})
+
+    class Meta:
+        ordering = ["name", "slug"]
+        verbose_name = _("person or organisation")
+        verbose_name_plural = _("people and organisations")
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("newsroom:person-detail", kwargs={"slug": self.slug})
+
+
+class Quote(CleanedTextModel):
+    """Words attributed to a person, as a source reports them."""
+
+    person = models.ForeignKey(Person, verbose_name=_("said by"), on_delete=models.CASCADE,
+                               related_name="quotes")
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.CASCADE,
+                               related_name="quotes")
+    event = models.ForeignKey("timeline.Event", verbose_name=_("event"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="quotes")
+    text = models.TextField(_("quote"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["source", "position", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self):
+        return f"{self.person}: {self.text[:60]}"
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", _("editor's note")
+    CORRECTION = "correction", _("correction")
+
+
+class Note(CleanedTextModel):
+    """A dated editor's note or correction, on a source or on an event (never both)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices,
+                            default=NoteKind.NOTE)
+    noted_on = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    is_public = models.BooleanField(_("shown to readers"), default=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="notes")
+    event = models.ForeignKey("timeline.Event", verbose_name=_("event"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="notes")
+
+    class Meta:
+        ordering = ["noted_on", "pk"]
+        verbose_name = _("editor's note")
+        verbose_name_plural = _("editor's notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False, event__isnull=True)
+                | Q(source__isnull=True, event__isnull=False),
+                name="note_on_exactly_one_item",
+                violation_error_message=_("Attach the note to a source or to an event, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.noted_on})"

@@ -1,0 +1,36 @@
+"""Template helpers for bilingual pages: translated fields, date labels, alternates."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from newsroom.i18n import localized
+
+register = template.Library()
+
+
+@register.inclusion_tag("newsroom/includes/translated.html")
+def tr(obj, field, tag="span", paragraphs=False):
+    """Render a translated field; a fallback carries its own lang and a visible marker."""
+    value = localized(obj, field)
+    return {"value": value, "tag": tag, "paragraphs": paragraphs}
+
+
+@register.simple_tag
+def translated_text(obj, field):
+    """The plain text of a translated field (with fallback), for attributes and <title>."""
+    return localized(obj, field).text
+
+
+@register.simple_tag
+def event_date(event):
+    return event.date_label((get_language() or settings.LANGUAGE_CODE)[:2])
+
+
+@register.simple_tag(takes_context=True)
+def alternates(context):
+    """(language code, URL) of the current page in every language, for hreflang and the switcher."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    return [(code, translate_url(url, code)) for code, _name in settings.LANGUAGES]

@@ -1,0 +1,23 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from newsroom.models import Note, Person, Quote, Source
+
+
+@register(Source)
+class SourceTranslationOptions(TranslationOptions):
+    fields = ("title", "summary")
+
+
+@register(Person)
+class PersonTranslationOptions(TranslationOptions):
+    fields = ("name", "role", "description")
+
+
+@register(Quote)
+class QuoteTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Note)
+class NoteTranslationOptions(TranslationOptions):
+    fields = ("text",)

@@ -1,0 +1,23 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from timeline.models import Citation, Era, Event, Topic
+
+
+@register(Era)
+class EraTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Event)
+class EventTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "body", "display_date")
+
+
+@register(Citation)
+class CitationTranslationOptions(TranslationOptions):
+    fields = ("note",)
