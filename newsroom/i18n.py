@@ -7,6 +7,7 @@ see when they get the other language, so pages read fields through ``localized``
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import get_language
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -23,7 +24,7 @@ class Localized:
 
 
 def localized(obj, field: str, language: str | None = None) -> Localized:
-    """The value of ``field`` in ``language`` or, failing that, in the first language that has one."""
+    """The value of ``field`` in ``language``, else in the first language that has one."""
     wanted = (language or get_language() or settings.LANGUAGE_CODE)[:2]
     for code in [wanted, *(c for c in LANGUAGE_CODES if c != wanted)]:
         value = getattr(obj, f"{field}_{code}", None)
@@ -34,3 +35,24 @@ def localized(obj, field: str, language: str | None = None) -> Localized:
 
 def other_languages(language: str) -> list[str]:
     return [code for code in LANGUAGE_CODES if code != language]
+
+
+def translated_fields(model) -> tuple[str, ...]:
+    from modeltranslation.translator import translator  # not at import: models import this module
+
+    return tuple(translator.get_options_for_model(model).fields)
+
+
+def _empty(field: str):
+    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+
+
+def missing_translation_q(model, language: str):
+    """Rows where some field has text in another language but none in ``language``."""
+    missing = Q(pk__in=[])
+    for name in translated_fields(model):
+        has_other = Q()
+        for other in other_languages(language):
+            has_other |= ~_empty(f"{name}_{other}")
+        missing |= _empty(f"{name}_{language}") & has_other
+    return missing

@@ -49,29 +49,48 @@ class TimestampedModel(CleanedTextModel):
 class Source(TimestampedModel):
     """One published document an event rests on, kept whole as it was published."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True,
-                            help_text=_("ASCII letters, digits and hyphens; part of the URL."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("ASCII letters, digits and hyphens; part of the URL."),
+    )
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-    published_on = models.DateField(_("publication date"), null=True, blank=True,
-                                    help_text=_("Leave empty when the source does not say."))
-    language = models.CharField(_("language of the original"), max_length=5,
-                                choices=LANGUAGE_CHOICES, default="th")
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    language = models.CharField(
+        _("language of the original"), max_length=5, choices=LANGUAGE_CHOICES, default="th"
+    )
     summary = models.TextField(_("summary"), blank=True)
     full_text = models.TextField(
-        _("full text"), blank=True,
-        help_text=_("The text as published, in its own language; paragraphs are kept."))
+        _("full text"),
+        blank=True,
+        help_text=_("The text as published, in its own language; paragraphs are kept."),
+    )
     is_complete = models.BooleanField(
-        _("text is complete"), default=True,
-        help_text=_("Untick when the text we hold is cut off or partial; readers are told."))
+        _("text is complete"),
+        default=True,
+        help_text=_("Untick when the text we hold is cut off or partial; readers are told."),
+    )
     translation_of = models.ForeignKey(
-        "self", verbose_name=_("translation of"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="translations",
-        help_text=_("The original this source translates, if any."))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The original this source translates, if any."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -80,8 +99,9 @@ class Source(TimestampedModel):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.CheckConstraint(condition=~Q(translation_of=models.F("pk")),
-                                   name="source_not_translation_of_itself"),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")), name="source_not_translation_of_itself"
+            ),
         ]
 
     def __str__(self):
@@ -100,15 +120,25 @@ class Person(TimestampedModel):
     """A person or an organisation that the sources name or quote."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=PersonKind.choices,
-                            default=PersonKind.PERSON)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PersonKind.choices, default=PersonKind.PERSON
+    )
     name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=300, blank=True,
-                            help_text=_("What the person is or was, e.g. leader of North Korea."))
+    role = models.CharField(
+        _("role"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the person is or was, e.g. leader of North Korea."),
+    )
     description = models.TextField(_("description"), blank=True)
     affiliations = models.ManyToManyField(
-        "self", verbose_name=_("affiliations"), symmetrical=False, blank=True,
-        related_name="members", limit_choices_to={"kind": PersonKind.ORGANISATION})
+        "self",
+        verbose_name=_("affiliations"),
+        symmetrical=False,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": PersonKind.ORGANISATION},
+    )
 
     class Meta:
         ordering = ["name", "slug"]
@@ -125,12 +155,20 @@ class Person(TimestampedModel):
 class Quote(CleanedTextModel):
     """Words attributed to a person, as a source reports them."""
 
-    person = models.ForeignKey(Person, verbose_name=_("said by"), on_delete=models.CASCADE,
-                               related_name="quotes")
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.CASCADE,
-                               related_name="quotes")
-    event = models.ForeignKey("timeline.Event", verbose_name=_("event"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="quotes")
+    person = models.ForeignKey(
+        Person, verbose_name=_("said by"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    event = models.ForeignKey(
+        "timeline.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+    )
     text = models.TextField(_("quote"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -151,15 +189,28 @@ class NoteKind(models.TextChoices):
 class Note(CleanedTextModel):
     """A dated editor's note or correction, on a source or on an event (never both)."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices,
-                            default=NoteKind.NOTE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NoteKind.choices, default=NoteKind.NOTE
+    )
     noted_on = models.DateField(_("date"))
     text = models.TextField(_("text"))
     is_public = models.BooleanField(_("shown to readers"), default=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="notes")
-    event = models.ForeignKey("timeline.Event", verbose_name=_("event"), null=True, blank=True,
-                              on_delete=models.CASCADE, related_name="notes")
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    event = models.ForeignKey(
+        "timeline.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
 
     class Meta:
         ordering = ["noted_on", "pk"]

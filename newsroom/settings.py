@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Real environment variables win over the file: .env only fills the gaps.
-env.read_env(BASE_DIR / ".env", overwrite=False)
+env.read_env(os.environ.get("DJANGO_ENV_FILE", BASE_DIR / ".env"), overwrite=False)
 
 # PyThaiNLP writes a data folder in HOME on import unless told not to.
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")

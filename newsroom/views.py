@@ -14,8 +14,13 @@ class SourceListView(ListView):
     context_object_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.published().select_related("translation_of").annotate(
-            event_count=Count("events", filter=Q(events__status="published"), distinct=True))
+        return (
+            Source.objects.published()
+            .select_related("translation_of")
+            .annotate(
+                event_count=Count("events", filter=Q(events__status="published"), distinct=True)
+            )
+        )
 
 
 class SourceDetailView(DetailView):
@@ -23,11 +28,15 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_queryset(self):
-        return Source.objects.published().select_related("translation_of").prefetch_related(
-            Prefetch("events", _published_events().distinct()),
-            Prefetch("notes", Note.objects.filter(is_public=True)),
-            Prefetch("quotes", Quote.objects.select_related("person")),
-            Prefetch("translations", Source.objects.published()),
+        return (
+            Source.objects.published()
+            .select_related("translation_of")
+            .prefetch_related(
+                Prefetch("events", _published_events().distinct()),
+                Prefetch("notes", Note.objects.filter(is_public=True)),
+                Prefetch("quotes", Quote.objects.select_related("person")),
+                Prefetch("translations", Source.objects.published()),
+            )
         )
 
 
@@ -37,7 +46,8 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         return Person.objects.annotate(
-            event_count=Count("events", filter=Q(events__status="published"), distinct=True))
+            event_count=Count("events", filter=Q(events__status="published"), distinct=True)
+        )
 
 
 class PersonDetailView(DetailView):
@@ -47,7 +57,9 @@ class PersonDetailView(DetailView):
     def get_queryset(self):
         return Person.objects.prefetch_related(
             Prefetch("events", _published_events()),
-            Prefetch("quotes", Quote.objects.select_related("source").filter(
-                source__status="published")),
-            "affiliations", "members",
+            Prefetch(
+                "quotes", Quote.objects.select_related("source").filter(source__status="published")
+            ),
+            "affiliations",
+            "members",
         )

@@ -17,7 +17,9 @@ from edtf import parse_edtf, struct_time_to_date
 BE_OFFSET = 543
 MAX_CE_YEAR = 2400  # anything later is taken for a Buddhist Era year typed by mistake
 OPEN_ENDS = {"", ".."}
-_PART = re.compile(r"^(?P<year>\d{2}[\dX]{2})(?:-(?P<month>[\dX]{2})(?:-(?P<day>[\dX]{2}))?)?[~?%]?$")
+_PART = re.compile(
+    r"^(?P<year>\d{2}[\dX]{2})(?:-(?P<month>[\dX]{2})(?:-(?P<day>[\dX]{2}))?)?[~?%]?$"
+)
 
 
 class Precision(models.TextChoices):
@@ -82,24 +84,31 @@ def _parse_part(text: str) -> DatePart:
     match = _PART.match(text)
     if not match:
         raise ValidationError(
-            _("“%(part)s” is not an EDTF date. Write 2025-08-22, 2025-04, 2012, 197X (a decade) "
-              "or 1955~ (approximate), and join two with “/” for a period."),
-            code="invalid", params={"part": text},
+            _(
+                "“%(part)s” is not an EDTF date. Write 2025-08-22, 2025-04, 2012, 197X (a decade) "
+                "or 1955~ (approximate), and join two with “/” for a period."
+            ),
+            code="invalid",
+            params={"part": text},
         )
     year = int(match["year"].replace("X", "0"))
     if year > MAX_CE_YEAR:
         raise ValidationError(
             _("%(year)s looks like a Buddhist Era year (พ.ศ.): subtract 543 and write %(ce)s."),
-            code="buddhist_era", params={"year": year, "ce": year - BE_OFFSET},
+            code="buddhist_era",
+            params={"year": year, "ce": year - BE_OFFSET},
         )
     try:
         parsed = parse_edtf(text)
-        lower, upper = struct_time_to_date(parsed.lower_strict()), struct_time_to_date(
-            parsed.upper_strict())
+        lower, upper = (
+            struct_time_to_date(parsed.lower_strict()),
+            struct_time_to_date(parsed.upper_strict()),
+        )
     except Exception as exc:  # the edtf parser raises several unrelated types
         raise ValidationError(
             _("“%(part)s” is not a real date (%(reason)s)."),
-            code="invalid", params={"part": text, "reason": exc},
+            code="invalid",
+            params={"part": text, "reason": exc},
         ) from exc
     return DatePart(lower, upper, _precision(match), text[-1] in "~%", text[-1] in "?%")
 
@@ -108,8 +117,9 @@ def parse_fuzzy_date(value: str) -> FuzzyDate:
     """Validate an EDTF string and derive its bounds; raise ValidationError if it is wrong."""
     text = (value or "").strip()
     if not text:
-        raise ValidationError(_("Enter a date in EDTF, e.g. 2025-08-22 or 1945/1948."),
-                              code="required")
+        raise ValidationError(
+            _("Enter a date in EDTF, e.g. 2025-08-22 or 1945/1948."), code="required"
+        )
     if "/" not in text:
         part = _parse_part(text)
         return FuzzyDate(text, part, part, is_interval=False)
@@ -119,6 +129,9 @@ def parse_fuzzy_date(value: str) -> FuzzyDate:
     start = None if first in OPEN_ENDS else _parse_part(first)
     end = None if second in OPEN_ENDS else _parse_part(second)
     if start and end and end.upper < start.lower:
-        raise ValidationError(_("The period ends (%(end)s) before it begins (%(start)s)."),
-                              code="reversed", params={"start": first, "end": second})
+        raise ValidationError(
+            _("The period ends (%(end)s) before it begins (%(start)s)."),
+            code="reversed",
+            params={"start": first, "end": second},
+        )
     return FuzzyDate(text, start, end, is_interval=True)

@@ -8,25 +8,61 @@ them. English labels give Christian Era years.
 from timeline.dates import BE_OFFSET, DatePart, FuzzyDate, Precision
 
 MONTHS = {
-    "th": ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-           "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "th": (
+        "มกราคม",
+        "กุมภาพันธ์",
+        "มีนาคม",
+        "เมษายน",
+        "พฤษภาคม",
+        "มิถุนายน",
+        "กรกฎาคม",
+        "สิงหาคม",
+        "กันยายน",
+        "ตุลาคม",
+        "พฤศจิกายน",
+        "ธันวาคม",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 QUALIFIERS = {
     "th": {"early": "ต้น", "mid": "กลาง", "late": "ปลาย"},
     "en": {"early": "early ", "mid": "mid-", "late": "late "},
 }
 WORDS = {
-    "th": {"about": "ราว {}", "maybe": "{} (ไม่แน่ชัด)", "range": "{} ถึง {}",
-           "from": "ตั้งแต่ {}", "until": "จนถึง {}"},
-    "en": {"about": "about {}", "maybe": "{} (uncertain)", "range": "{} to {}",
-           "from": "from {}", "until": "until {}"},
+    "th": {
+        "about": "ราว {}",
+        "maybe": "{} (ไม่แน่ชัด)",
+        "range": "{} ถึง {}",
+        "from": "ตั้งแต่ {}",
+        "until": "จนถึง {}",
+    },
+    "en": {
+        "about": "about {}",
+        "maybe": "{} (uncertain)",
+        "range": "{} to {}",
+        "from": "from {}",
+        "until": "until {}",
+    },
 }
 
 
 def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
     return f"{number}{suffix}"
 
 
@@ -70,12 +106,15 @@ def part_label(part: DatePart, *, language: str, qualifier: str = "") -> str:
 
 
 def _simple_years(fuzzy: FuzzyDate) -> bool:
-    return all(p and p.precision == Precision.YEAR and not (p.approximate or p.uncertain)
-               for p in (fuzzy.start, fuzzy.end))
+    return all(
+        p and p.precision == Precision.YEAR and not (p.approximate or p.uncertain)
+        for p in (fuzzy.start, fuzzy.end)
+    )
 
 
-def date_label(fuzzy: FuzzyDate, *, language: str, start_qualifier: str = "",
-               end_qualifier: str = "") -> str:
+def date_label(
+    fuzzy: FuzzyDate, *, language: str, start_qualifier: str = "", end_qualifier: str = ""
+) -> str:
     """Say a fuzzy date in ``language`` ("th" or "en")."""
     words = WORDS[language]
     if not fuzzy.is_interval:

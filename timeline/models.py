@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.i18n import missing_translation_q
 from newsroom.models import PublishableQuerySet, Source, Status, TimestampedModel
 from timeline.dates import FuzzyDate, Precision, Qualifier, parse_fuzzy_date
 from timeline.labels import ce_years, date_label
-
-TRANSLATED_EVENT_FIELDS = ("title", "summary", "body")
 
 
 class Era(TimestampedModel):
@@ -19,17 +18,19 @@ class Era(TimestampedModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     start_year = models.PositiveSmallIntegerField(_("first year"))
-    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True,
-                                                help_text=_("Empty while the era goes on."))
+    end_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, help_text=_("Empty while the era goes on.")
+    )
 
     class Meta:
         ordering = ["start_year", "slug"]
         verbose_name = _("era")
         verbose_name_plural = _("eras")
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__isnull=True)
-                                   | Q(end_year__gte=F("start_year")),
-                                   name="era_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="era_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self):
@@ -59,23 +60,8 @@ class EventQuerySet(PublishableQuerySet):
         return self.select_related("era").prefetch_related("topics")
 
     def untranslated(self, language: str):
-        """Events with a title, summary or body still empty in ``language``."""
-        missing = Q()
-        for name in TRANSLATED_EVENT_FIELDS:
-            field = f"{name}_{language}"
-            missing |= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
-        # An empty summary or body is only missing if the other language has one.
-        return self.filter(missing).exclude(self._complete_in(language))
-
-    @staticmethod
-    def _complete_in(language: str) -> Q:
-        other = "en" if language == "th" else "th"
-        complete = ~Q(**{f"title_{language}": ""}) & Q(**{f"title_{language}__isnull": False})
-        for name in ("summary", "body"):
-            empty_here = Q(**{f"{name}_{language}": ""}) | Q(**{f"{name}_{language}__isnull": True})
-            empty_there = Q(**{f"{name}_{other}": ""}) | Q(**{f"{name}_{other}__isnull": True})
-            complete &= ~empty_here | empty_there
-        return complete
+        """Events with text in another language that ``language`` still lacks."""
+        return self.filter(missing_translation_q(self.model, language))
 
     def uncited(self):
         return self.filter(citations__isnull=True)
@@ -84,54 +70,89 @@ class EventQuerySet(PublishableQuerySet):
 class Event(TimestampedModel):
     """Something that happened, dated as precisely as the sources allow."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True,
-                            help_text=_("ASCII letters, digits and hyphens; part of the URL."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("ASCII letters, digits and hyphens; part of the URL."),
+    )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     date = models.CharField(
-        _("date (EDTF)"), max_length=64,
-        help_text=_("2025-08-22 (day), 2025-04 (month), 2012 (year), 197X (decade), "
-                    "1945/1948 (period), 1955~ (approximate), 2024? (uncertain)."))
-    start_qualifier = models.CharField(_("start qualifier"), max_length=8, blank=True,
-                                       choices=Qualifier.choices,
-                                       help_text=_("Early, mid or late in the start period."))
-    end_qualifier = models.CharField(_("end qualifier"), max_length=8, blank=True,
-                                     choices=Qualifier.choices)
+        _("date (EDTF)"),
+        max_length=64,
+        help_text=_(
+            "2025-08-22 (day), 2025-04 (month), 2012 (year), 197X (decade), "
+            "1945/1948 (period), 1955~ (approximate), 2024? (uncertain)."
+        ),
+    )
+    start_qualifier = models.CharField(
+        _("start qualifier"),
+        max_length=8,
+        blank=True,
+        choices=Qualifier.choices,
+        help_text=_("Early, mid or late in the start period."),
+    )
+    end_qualifier = models.CharField(
+        _("end qualifier"), max_length=8, blank=True, choices=Qualifier.choices
+    )
     display_date = models.CharField(
-        _("date as shown"), max_length=120, blank=True,
-        help_text=_("Leave empty to use the generated label; fill to say it better."))
+        _("date as shown"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty to use the generated label; fill to say it better."),
+    )
     # Derived from `date` on save: what sorting and range filters use.
     date_start = models.DateField(_("earliest date"), null=True, editable=False, db_index=True)
     date_end = models.DateField(_("latest date"), null=True, editable=False, db_index=True)
-    start_precision = models.CharField(_("start precision"), max_length=10, editable=False,
-                                       choices=Precision.choices, blank=True)
-    end_precision = models.CharField(_("end precision"), max_length=10, editable=False,
-                                     choices=Precision.choices, blank=True)
-    era = models.ForeignKey(Era, verbose_name=_("era"), null=True, blank=True,
-                            on_delete=models.SET_NULL, related_name="events")
-    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True,
-                                    related_name="events")
-    people = models.ManyToManyField("newsroom.Person", verbose_name=_("people"), blank=True,
-                                    related_name="events")
-    sources = models.ManyToManyField(Source, verbose_name=_("sources"), through="Citation",
-                                     related_name="events")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    start_precision = models.CharField(
+        _("start precision"), max_length=10, editable=False, choices=Precision.choices, blank=True
+    )
+    end_precision = models.CharField(
+        _("end precision"), max_length=10, editable=False, choices=Precision.choices, blank=True
+    )
+    era = models.ForeignKey(
+        Era,
+        verbose_name=_("era"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="events"
+    )
+    people = models.ManyToManyField(
+        "newsroom.Person", verbose_name=_("people"), blank=True, related_name="events"
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), through="Citation", related_name="events"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = [F("date_start").asc(nulls_first=True), F("date_end").asc(nulls_last=True),
-                    "slug"]
+        ordering = [
+            F("date_start").asc(nulls_first=True),
+            F("date_end").asc(nulls_last=True),
+            "slug",
+        ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["status", "date_start", "date_end"],
-                                name="event_public_order")]
+        indexes = [
+            models.Index(fields=["status", "date_start", "date_end"], name="event_public_order")
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(date_start__isnull=True) | Q(date_end__isnull=True)
-                                   | Q(date_end__gte=F("date_start")),
-                                   name="event_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(date_start__isnull=True)
+                | Q(date_end__isnull=True)
+                | Q(date_end__gte=F("date_start")),
+                name="event_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self):
@@ -160,8 +181,12 @@ class Event(TimestampedModel):
         return parse_fuzzy_date(self.date)
 
     def generated_date_label(self, language: str) -> str:
-        return date_label(self.fuzzy_date, language=language,
-                          start_qualifier=self.start_qualifier, end_qualifier=self.end_qualifier)
+        return date_label(
+            self.fuzzy_date,
+            language=language,
+            start_qualifier=self.start_qualifier,
+            end_qualifier=self.end_qualifier,
+        )
 
     def date_label(self, language: str) -> str:
         """The editor's wording if given in ``language``, else the generated label."""
@@ -175,12 +200,15 @@ class Event(TimestampedModel):
 class Citation(TimestampedModel):
     """The passage of a source that an event rests on."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE,
-                              related_name="citations")
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT,
-                               related_name="citations")
-    passage = models.TextField(_("passage"), blank=True,
-                               help_text=_("The words of the source, in its own language."))
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    passage = models.TextField(
+        _("passage"), blank=True, help_text=_("The words of the source, in its own language.")
+    )
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -21,27 +21,38 @@ def timeline_events(*, era: str = "", topic: str = ""):
 
 
 def event_detail_queryset():
-    return Event.objects.published().select_related("era").prefetch_related(
-        "topics",
-        "people",
-        Prefetch("citations", Citation.objects.select_related("source").filter(
-            source__status="published")),
-        Prefetch("quotes", Quote.objects.select_related("person", "source")),
-        Prefetch("notes", Note.objects.filter(is_public=True)),
+    return (
+        Event.objects.published()
+        .select_related("era")
+        .prefetch_related(
+            "topics",
+            "people",
+            Prefetch(
+                "citations",
+                Citation.objects.select_related("source").filter(source__status="published"),
+            ),
+            Prefetch("quotes", Quote.objects.select_related("person", "source")),
+            Prefetch("notes", Note.objects.filter(is_public=True)),
+        )
     )
 
 
 def _ordering_key():
-    return {"key_start": Coalesce("date_start", Value(_EARLIEST)),
-            "key_end": Coalesce("date_end", Value(_LATEST))}
+    return {
+        "key_start": Coalesce("date_start", Value(_EARLIEST)),
+        "key_end": Coalesce("date_end", Value(_LATEST)),
+    }
 
 
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
     """The published events just before and just after ``event`` in timeline order."""
     start, end = event.date_start or _EARLIEST, event.date_end or _LATEST
     events = Event.objects.published().exclude(pk=event.pk).annotate(**_ordering_key())
-    later = (Q(key_start__gt=start) | Q(key_start=start, key_end__gt=end)
-             | Q(key_start=start, key_end=end, slug__gt=event.slug))
+    later = (
+        Q(key_start__gt=start)
+        | Q(key_start=start, key_end__gt=end)
+        | Q(key_start=start, key_end=end, slug__gt=event.slug)
+    )
     previous = events.filter(~later).order_by("-key_start", "-key_end", "-slug").first()
     following = events.filter(later).order_by("key_start", "key_end", "slug").first()
     return previous, following

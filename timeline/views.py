@@ -12,14 +12,18 @@ class EventListView(ListView):
     context_object_name = "events"
 
     def get_queryset(self):
-        return selectors.timeline_events(era=self.request.GET.get("era", ""),
-                                         topic=self.request.GET.get("topic", ""))
+        return selectors.timeline_events(
+            era=self.request.GET.get("era", ""), topic=self.request.GET.get("topic", "")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            eras=Era.objects.all(), topics=Topic.objects.all(),
+            eras=Era.objects.all(),
+            topics=Topic.objects.all(),
             selected_era=self.request.GET.get("era", ""),
-            selected_topic=self.request.GET.get("topic", ""), **kwargs)
+            selected_topic=self.request.GET.get("topic", ""),
+            **kwargs,
+        )
 
 
 class EventDetailView(DetailView):

@@ -1,0 +1,72 @@
+# Two commands do everything: `make run` (install, set up, serve) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run setup serve test test-postgres lint format check-migrations messages clean
+
+help:
+	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
+	@echo "            an editor account and serve the site at http://$(HOST):$(PORT)/"
+	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+
+$(VENV)/.installed: uv.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+	  { echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=..."; exit 1; }
+	test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==0.13.8; }
+	$(UV) sync --frozen --python $(PY)
+	touch $@
+
+install: $(VENV)/.installed
+
+# Local settings for development: a generated secret key, plain HTTP. Never committed.
+.env:
+	@echo "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "DJANGO_DEBUG=0" >> $@
+	@echo "DJANGO_HTTPS=0" >> $@
+	@echo "Wrote .env with a generated secret key (kept out of git)."
+
+setup: install .env
+	$(MANAGE) migrate --no-input
+	$(MANAGE) loaddata fixtures/seed.json
+	$(MANAGE) collectstatic --no-input -v0
+	$(MANAGE) create_editor --username editor --if-missing
+
+serve: install .env
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+run: setup serve
+
+test: install .env
+	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(MAKE) test
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: install .env
+	$(MANAGE) makemigrations --check --dry-run
+
+# Rebuild the Thai catalogue after adding strings; the compiled .mo files are committed.
+messages: install .env
+	$(MANAGE) makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(MANAGE) compilemessages -l th --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+
+from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.models import Note, Person, Quote, Source
+
+admin.site.site_header = _("Russia–North Korea timeline: newsroom")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Editorial desk")
+
+
+class NoteInline(TranslationStackedInline):
+    model = Note
+    fk_name = "source"
+    fields = ("kind", "noted_on", "text", "is_public")
+    extra = 0
+
+
+class QuoteInline(TranslationStackedInline):
+    model = Quote
+    fk_name = "source"
+    fields = ("person", "event", "text", "position")
+    autocomplete_fields = ("person", "event")
+    extra = 0
+
+
+@admin.register(Source)
+class SourceAdmin(TabbedTranslationAdmin):
+    list_display = (
+        "title",
+        "publisher",
+        "language",
+        "published_on",
+        "is_complete",
+        "status",
+        "event_count",
+    )
+    list_filter = ("status", "language", "is_complete", "publisher", MissingTranslationFilter)
+    search_fields = ("slug", "title_th", "title_en", "publisher", "author", "url")
+    autocomplete_fields = ("translation_of",)
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "published_on"
+    inlines = (NoteInline, QuoteInline)
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "slug", "status")}),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "publisher",
+                    "author",
+                    "url",
+                    "published_on",
+                    "language",
+                    "translation_of",
+                )
+            },
+        ),
+        (_("Text as published"), {"fields": ("is_complete", "full_text")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+
+    @admin.display(description=_("events"), ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total
+
+
+@admin.register(Person)
+class PersonAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "kind", "role")
+    list_filter = ("kind", "affiliations", MissingTranslationFilter)
+    search_fields = ("slug", "name_th", "name_en", "role_th", "role_en")
+    autocomplete_fields = ("affiliations",)
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug", "kind", "role", "affiliations", "description")
+
+
+@admin.register(Quote)
+class QuoteAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "person", "source", "event")
+    list_filter = ("person", "source", MissingTranslationFilter)
+    search_fields = ("text_th", "text_en", "person__name_th", "person__name_en")
+    autocomplete_fields = ("person", "source", "event")
+    list_select_related = ("person", "source", "event")
+
+
+@admin.register(Note)
+class NoteAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "kind", "noted_on", "source", "event", "is_public")
+    list_filter = ("kind", "is_public", MissingTranslationFilter)
+    search_fields = ("text_th", "text_en")
+    autocomplete_fields = ("source", "event")
+    list_select_related = ("source", "event")
+    date_hierarchy = "noted_on"

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the fixtures a fresh install loads."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", SEED, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_static(settings):
+    # Tests run over plain HTTP and without a collectstatic manifest.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def editor(db):
+    from newsroom.services import editor_create
+
+    user, _password = editor_create(username="test-editor", password="a-long-test-passphrase")
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,122 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+EDITORIAL_MODELS = [
+    m for m in admin.site._registry if m._meta.app_label in ("newsroom", "timeline")
+]
+
+
+def _url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def test_every_editorial_model_is_registered():
+    models = {
+        m for label in ("newsroom", "timeline") for m in apps.get_app_config(label).get_models()
+    }
+    assert models <= set(admin.site._registry)
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/timeline/event/", "/admin/newsroom/source/"])
+def test_anonymous_users_are_sent_to_the_admin_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("model", EDITORIAL_MODELS, ids=lambda m: m._meta.label)
+def test_editor_opens_list_add_and_change_pages_of_every_model(editor_client, model):
+    assert editor_client.get(_url(model, "changelist")).status_code == 200
+    assert editor_client.get(_url(model, "add")).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None, f"the fixtures hold no {model._meta.verbose_name}"
+    response = editor_client.get(_url(model, "change", obj.pk))
+    assert response.status_code == 200
+    assert b'id="tabs' in response.content or model._meta.model_name == "citation"
+
+
+@pytest.mark.parametrize("model", EDITORIAL_MODELS, ids=lambda m: m._meta.label)
+def test_editor_saves_every_model_unchanged_through_its_form(editor_client, model):
+    obj = model.objects.first()
+    url = _url(model, "change", obj.pk)
+    data = form_data(editor_client.get(url).content.decode(), f"{model._meta.model_name}_form")
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
+
+
+def test_edited_english_title_shows_on_the_public_page(editor_client):
+    from timeline.models import Event
+
+    event = Event.objects.published().first()
+    url = _url(Event, "change", event.pk)
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
+    data["title_en"] = ["A title an editor just wrote"]
+    assert editor_client.post(url, data).status_code == 302
+    page = editor_client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "A title an editor just wrote" in page
+    thai_page = editor_client.get(f"/th/events/{event.slug}/").content.decode()
+    assert event.title_th in thai_page
+
+
+def test_admin_change_form_refuses_a_bad_date_with_the_reason(editor_client):
+    from timeline.models import Event
+
+    event = Event.objects.first()
+    url = _url(Event, "change", event.pk)
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
+    data["date"] = ["2568-08-22"]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Buddhist Era" in str(response.context["adminform"].form.errors["date"])
+    event.refresh_from_db()
+    assert event.date != "2568-08-22"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "missing=en",
+        "missing=th",
+        "cited=no",
+        "cited=yes",
+        "decade=1950",
+        "status=published",
+        "q=เกาหลีเหนือ",
+        "q=Putin",
+    ],
+)
+def test_event_list_filters_and_search_work(editor_client, query):
+    response = editor_client.get(f"/admin/timeline/event/?{query}")
+    assert response.status_code == 200
+    assert "errornote" not in response.content.decode().split("<table")[0] or "cited=no" in query
+
+
+def test_event_without_citation_is_marked_in_the_list_and_the_form(editor_client):
+    from tests.factories import EventFactory
+
+    event = EventFactory(title_en="Uncited happening")
+    listing = editor_client.get("/admin/timeline/event/?cited=no").content.decode()
+    assert "Uncited happening" in listing and "No citation" in listing
+    form = editor_client.get(_url(event.__class__, "change", event.pk)).content.decode()
+    assert "cites no source yet" in form
+
+
+def test_missing_translation_filter_finds_the_event_without_english(editor_client):
+    from tests.factories import EventFactory
+
+    EventFactory(title_th="ยังไม่มีคำแปล", title_en="", summary_en="")
+    listing = editor_client.get("/admin/timeline/event/?missing=en").content.decode()
+    assert "ยังไม่มีคำแปล" in listing
+
+
+def test_admin_speaks_thai_to_a_thai_editor(editor_client):
+    response = editor_client.get("/admin/", headers={"accept-language": "th"})
+    assert "เหตุการณ์" in response.content.decode()  # "events", our own Thai catalogue

@@ -1,0 +1,114 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from timeline.dates import parse_fuzzy_date
+from timeline.labels import date_label
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("edtf", "lower", "upper", "precisions"),
+    [
+        ("1945/1948", D(1945, 1, 1), D(1948, 12, 31), ("year", "year")),
+        ("1950/1953", D(1950, 1, 1), D(1953, 12, 31), ("year", "year")),
+        ("1955~/1969", D(1955, 1, 1), D(1969, 12, 31), ("year", "year")),
+        ("197X", D(1970, 1, 1), D(1979, 12, 31), ("decade", "decade")),
+        ("198X", D(1980, 1, 1), D(1989, 12, 31), ("decade", "decade")),
+        ("2003/2007", D(2003, 1, 1), D(2007, 12, 31), ("year", "year")),
+        ("2024-06", D(2024, 6, 1), D(2024, 6, 30), ("month", "month")),
+        ("2025-04", D(2025, 4, 1), D(2025, 4, 30), ("month", "month")),
+        ("2025-08-22", D(2025, 8, 22), D(2025, 8, 22), ("day", "day")),
+        ("2024-10~", D(2024, 10, 1), D(2024, 10, 31), ("month", "month")),
+        ("19XX", D(1900, 1, 1), D(1999, 12, 31), ("century", "century")),
+        ("2025-08-XX", D(2025, 8, 1), D(2025, 8, 31), ("month", "month")),
+    ],
+)
+def test_each_date_form_of_the_articles_is_stored_with_its_bounds(edtf, lower, upper, precisions):
+    fuzzy = parse_fuzzy_date(edtf)
+    assert (fuzzy.lower, fuzzy.upper) == (lower, upper)
+    assert (fuzzy.start.precision, fuzzy.end.precision) == precisions
+
+
+def test_open_ended_periods_keep_the_known_end():
+    since = parse_fuzzy_date("2022/..")
+    assert (since.lower, since.upper, since.end) == (D(2022, 1, 1), None, None)
+    until = parse_fuzzy_date("../1950")
+    assert (until.lower, until.upper) == (None, D(1950, 12, 31))
+
+
+def test_article_dates_sort_in_historical_order():
+    shuffled = [
+        "2025-08-22",
+        "197X",
+        "1955~/1969",
+        "2024-06",
+        "1945/1948",
+        "198X",
+        "2025-04",
+        "1950/1953",
+        "2003/2007",
+        "2012",
+    ]
+    ordered = sorted(shuffled, key=lambda s: (parse_fuzzy_date(s).lower, parse_fuzzy_date(s).upper))
+    assert ordered == [
+        "1945/1948",
+        "1950/1953",
+        "1955~/1969",
+        "197X",
+        "198X",
+        "2003/2007",
+        "2012",
+        "2024-06",
+        "2025-04",
+        "2025-08-22",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("1945-1948", "not an EDTF date"),
+        ("2025-13", "not a real date"),
+        ("2025-02-30", "not a real date"),
+        ("2568-08-22", "Buddhist Era"),
+        ("1953/1950", "ends (1950) before it begins (1953)"),
+        ("../..", "at least one known end"),
+        ("", "Enter a date"),
+        ("mid 1950s", "not an EDTF date"),
+    ],
+)
+def test_bad_dates_are_refused_with_a_reason(bad, message):
+    with pytest.raises(ValidationError) as error:
+        parse_fuzzy_date(bad)
+    assert message in " ".join(error.value.messages)
+
+
+def test_buddhist_era_year_message_gives_the_christian_era_year():
+    with pytest.raises(ValidationError) as error:
+        parse_fuzzy_date("2568")
+    assert "2025" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("edtf", "qualifier", "thai", "english"),
+    [
+        ("1945/1948", "", "พ.ศ. 2488–2491", "1945–1948"),
+        ("197X", "", "คริสต์ทศวรรษ 1970", "1970s"),
+        ("195X/196X", "mid", "กลางคริสต์ทศวรรษ 1950 ถึง คริสต์ทศวรรษ 1960", "mid-1950s to 1960s"),
+        ("2025-04", "", "เมษายน 2568", "April 2025"),
+        ("2025-08-22", "", "22 สิงหาคม 2568", "22 August 2025"),
+        ("2012", "", "พ.ศ. 2555", "2012"),
+        ("2012", "early", "ต้นปี พ.ศ. 2555", "early 2012"),
+        ("2024-10~", "", "ราว ตุลาคม 2567", "about October 2024"),
+        ("1988?", "", "พ.ศ. 2531 (ไม่แน่ชัด)", "1988 (uncertain)"),
+        ("2022/..", "", "ตั้งแต่ พ.ศ. 2565", "from 2022"),
+        ("19XX", "", "คริสต์ศตวรรษที่ 20", "20th century"),
+    ],
+)
+def test_generated_labels_read_naturally_in_both_languages(edtf, qualifier, thai, english):
+    fuzzy = parse_fuzzy_date(edtf)
+    assert date_label(fuzzy, language="th", start_qualifier=qualifier) == thai
+    assert date_label(fuzzy, language="en", start_qualifier=qualifier) == english

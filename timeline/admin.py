@@ -1,0 +1,162 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.models import Note
+from timeline import services
+from timeline.models import Citation, Era, Event, Topic
+
+
+class CitationInline(TranslationStackedInline):
+    model = Citation
+    fields = ("source", "passage", "note", "position")
+    autocomplete_fields = ("source",)
+    extra = 0
+    min_num = 0
+
+
+class EventNoteInline(TranslationTabularInline):
+    model = Note
+    fk_name = "event"
+    fields = ("kind", "noted_on", "text", "is_public")
+    extra = 0
+
+
+class CitedFilter(admin.SimpleListFilter):
+    title = _("citations")
+    parameter_name = "cited"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("no citation")), ("yes", _("cited"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.uncited()
+        if self.value() == "yes":
+            return queryset.filter(citations__isnull=False).distinct()
+        return queryset
+
+
+class DecadeFilter(admin.SimpleListFilter):
+    """A date range filter by decade, on the derived start date."""
+
+    title = _("period")
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        years = Event.objects.exclude(date_start=None).dates("date_start", "year")
+        decades = sorted({d.year // 10 * 10 for d in years})
+        return [(str(d), f"{d}s") for d in decades]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        start = int(self.value())
+        return queryset.filter(date_start__year__gte=start, date_start__year__lt=start + 10)
+
+
+@admin.register(Event)
+class EventAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "date_column", "era", "status", "citation_column")
+    list_filter = (
+        "status",
+        "era",
+        "topics",
+        ("citations__source", admin.RelatedOnlyFieldListFilter),
+        "people",
+        DecadeFilter,
+        CitedFilter,
+        MissingTranslationFilter,
+    )
+    search_fields = ("slug", "date", "title_th", "title_en", "summary_th", "summary_en")
+    autocomplete_fields = ("era", "topics", "people")
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("derived_date", "citation_warning")
+    date_hierarchy = "date_start"
+    list_select_related = ("era",)
+    inlines = (CitationInline, EventNoteInline)
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "body", "slug", "status", "citation_warning")}),
+        (
+            _("Date"),
+            {
+                "fields": (
+                    "date",
+                    ("start_qualifier", "end_qualifier"),
+                    "display_date",
+                    "derived_date",
+                )
+            },
+        ),
+        (_("Classification"), {"fields": ("era", "topics", "people")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def save_model(self, request, obj, form, change):
+        services.event_save(event=obj)
+
+    @admin.display(description=_("date"), ordering="date_start")
+    def date_column(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.date_label("th"), obj.date_label("en"))
+
+    @admin.display(description=_("citations"), ordering="citation_total")
+    def citation_column(self, obj):
+        if obj.citation_total:
+            return obj.citation_total
+        return format_html('<strong class="errornote">⚠ {}</strong>', _("No citation"))
+
+    @admin.display(description=_("citations"))
+    def citation_warning(self, obj):
+        if obj.pk and obj.citations.exists():
+            return _("%(count)s citation(s) below.") % {"count": obj.citations.count()}
+        return format_html(
+            '<strong class="errornote">⚠ {}</strong>',
+            _("This event cites no source yet. Add a citation below."),
+        )
+
+    @admin.display(description=_("how the date reads"))
+    def derived_date(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            "ไทย: {}<br>English: {}<br><small>{} {} → {}</small>",
+            obj.date_label("th"),
+            obj.date_label("en"),
+            _("sorts as"),
+            obj.date_start or "…",
+            obj.date_end or "…",
+        )
+
+
+@admin.register(Era)
+class EraAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "start_year", "end_year")
+    search_fields = ("slug", "name_th", "name_en")
+    prepopulated_fields = {"slug": ("name_en",)}
+    list_filter = (MissingTranslationFilter,)
+
+
+@admin.register(Topic)
+class TopicAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("slug", "name_th", "name_en")
+    prepopulated_fields = {"slug": ("name_en",)}
+    list_filter = (MissingTranslationFilter,)
+
+
+@admin.register(Citation)
+class CitationAdmin(TabbedTranslationAdmin):
+    list_display = ("event", "source", "position")
+    list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("passage", "event__title_th", "event__title_en", "source__title_th")
+    autocomplete_fields = ("event", "source")
+    list_select_related = ("event", "source")
