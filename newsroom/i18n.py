@@ -38,9 +38,13 @@ def other_languages(language: str) -> list[str]:
 
 
 def translated_fields(model) -> tuple[str, ...]:
-    from modeltranslation.translator import translator  # not at import: models import this module
+    """The names of ``model``'s translated fields (empty if it has none)."""
+    from modeltranslation.translator import NotRegistered, translator  # models import us
 
-    return tuple(translator.get_options_for_model(model).fields)
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
 
 
 def _empty(field: str):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.i18n import translated_fields
 from newsroom.text import clean_text
 
 LANGUAGE_CHOICES = [("th", _("Thai")), ("en", _("English"))]
@@ -27,8 +28,13 @@ class CleanedTextModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        # modeltranslation's base fields (`title`) read with fallback and write to the
+        # active language: clean only the real columns (`title_th`, `title_en`).
+        skipped = set(translated_fields(type(self)))
         for field in self._meta.concrete_fields:
-            if isinstance(field, models.SlugField | models.URLField) or field.choices:
+            if field.name in skipped or field.choices:
+                continue
+            if isinstance(field, models.SlugField | models.URLField):
                 continue
             if isinstance(field, models.CharField | models.TextField):
                 value = getattr(self, field.attname)

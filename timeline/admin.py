@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +126,9 @@ class EventAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("how the date reads"))
     def derived_date(self, obj):
-        if not obj.pk:
+        try:
+            obj.fuzzy_date  # noqa: B018 - an invalid date being corrected has no label yet
+        except ValidationError:
             return "—"
         return format_html(
             "ไทย: {}<br>English: {}<br><small>{} {} → {}</small>",

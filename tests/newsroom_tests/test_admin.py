@@ -3,6 +3,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from newsroom.i18n import translated_fields
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,11 @@ def test_editor_opens_list_add_and_change_pages_of_every_model(editor_client, mo
     assert obj is not None, f"the fixtures hold no {model._meta.verbose_name}"
     response = editor_client.get(_url(model, "change", obj.pk))
     assert response.status_code == 200
-    assert b'id="tabs' in response.content or model._meta.model_name == "citation"
+    html = response.content.decode()
+    for field in translated_fields(model):  # both languages, in modeltranslation's tabs
+        assert f'name="{field}_th"' in html and f'name="{field}_en"' in html
+    assert "modeltranslation/js/tabbed_translation_fields.js" in html
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html and "googleapis" not in html
 
 
 @pytest.mark.parametrize("model", EDITORIAL_MODELS, ids=lambda m: m._meta.label)
@@ -102,9 +107,9 @@ def test_event_list_filters_and_search_work(editor_client, query):
 def test_event_without_citation_is_marked_in_the_list_and_the_form(editor_client):
     from tests.factories import EventFactory
 
-    event = EventFactory(title_en="Uncited happening")
+    event = EventFactory(title_th="เหตุการณ์ที่ไม่มีแหล่งอ้างอิง")
     listing = editor_client.get("/admin/timeline/event/?cited=no").content.decode()
-    assert "Uncited happening" in listing and "No citation" in listing
+    assert "เหตุการณ์ที่ไม่มีแหล่งอ้างอิง" in listing and "No citation" in listing
     form = editor_client.get(_url(event.__class__, "change", event.pk)).content.decode()
     assert "cites no source yet" in form
 
