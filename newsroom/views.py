@@ -6,7 +6,7 @@ from timeline.models import Event
 
 
 def _published_events():
-    return Event.objects.published().select_related("era")
+    return Event.objects.published().for_timeline()
 
 
 class SourceListView(ListView):

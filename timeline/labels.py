@@ -139,3 +139,19 @@ def ce_years(fuzzy: FuzzyDate) -> str:
     if first and last:
         return str(first)
     return f"{first}–" if first else f"–{last}"
+
+
+# Languages whose labels count Buddhist Era years: their pages add the CE years beside.
+BUDDHIST_ERA_LANGUAGES = {"th"}
+
+
+def day_label(day, *, language: str) -> str:
+    """A calendar date as readers of ``language`` expect it ("22 สิงหาคม 2568")."""
+    return part_label(DatePart(day, day, Precision.DAY), language=language)
+
+
+def years_label(first: int, last: int | None, *, language: str) -> str:
+    """A span of whole years, e.g. an era's: "พ.ศ. 2488–2534" or "1945–1991"."""
+    offset = BE_OFFSET if language in BUDDHIST_ERA_LANGUAGES else 0
+    span = f"{first + offset}–{last + offset if last else ''}"
+    return f"พ.ศ. {span}" if offset else span

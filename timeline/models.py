@@ -193,6 +193,15 @@ class Event(TimestampedModel):
         return getattr(self, f"display_date_{language}", "") or self.generated_date_label(language)
 
     @property
+    def machine_date(self) -> str:
+        """The value for <time datetime>: set only for a single day, month or year."""
+        formats = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m", Precision.YEAR: "%Y"}
+        fmt = formats.get(self.start_precision)
+        if self.fuzzy_date.is_interval or not fmt or not self.date_start:
+            return ""
+        return self.date_start.strftime(fmt)
+
+    @property
     def ce_years(self) -> str:
         return ce_years(self.fuzzy_date)
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
 from newsroom.models import Note, Quote
@@ -12,7 +12,12 @@ _EARLIEST, _LATEST = datetime.date.min, datetime.date.max
 
 
 def timeline_events(*, era: str = "", topic: str = ""):
-    events = Event.objects.published().for_timeline()
+    # Era by era (so each era is one group on the page), then by date within it.
+    events = (
+        Event.objects.published()
+        .for_timeline()
+        .order_by(F("era__start_year").asc(nulls_last=True), "era", *Event._meta.ordering)
+    )
     if era:
         events = events.filter(era__slug=era)
     if topic:

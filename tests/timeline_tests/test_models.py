@@ -83,3 +83,11 @@ def test_untranslated_finds_text_missing_in_one_language():
     missing_en = set(Event.objects.untranslated("en"))
     assert {thai_only, half} <= missing_en and both not in missing_en
     assert thai_only not in set(Event.objects.untranslated("th"))
+
+
+def test_machine_readable_date_only_for_single_days_months_and_years():
+    assert EventFactory(date="2025-08-22").machine_date == "2025-08-22"
+    assert EventFactory(date="2025-04").machine_date == "2025-04"
+    assert EventFactory(date="2012").machine_date == "2012"
+    assert EventFactory(date="197X").machine_date == ""
+    assert EventFactory(date="1945/1948").machine_date == ""
