@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run setup serve test test-postgres lint format check-migrations messages clean
+.PHONY: help install run setup serve test test-postgres chromium lint format check-migrations messages clean
 
 help:
 	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
@@ -46,8 +46,15 @@ serve: install .env
 
 run: setup serve
 
-test: install .env
+test: install .env chromium
 	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends chromium; }
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(MAKE) test

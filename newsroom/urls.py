@@ -19,6 +19,7 @@ newsroom_patterns = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon),
     *i18n_patterns(
         path("", include("timeline.urls")),
         path("", include(newsroom_patterns)),

@@ -1,4 +1,6 @@
 from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.generic import DetailView, ListView
 
 from newsroom.models import Note, Person, Quote, Source
@@ -63,3 +65,8 @@ class PersonDetailView(DetailView):
             "affiliations",
             "members",
         )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's too."""
+    return redirect(static("newsroom/favicon.svg"), permanent=True)
