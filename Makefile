@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run setup serve test test-postgres chromium lint format check-migrations messages clean
+.PHONY: help install run setup serve test test-postgres chromium check-messages lint format check-migrations messages clean
 
 help:
 	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
@@ -74,6 +74,11 @@ check-migrations: install .env
 messages: install .env
 	$(MANAGE) makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(MANAGE) compilemessages -l th --ignore=.venv
+
+# The compiled catalogues must match their sources (CI runs this).
+check-messages: install .env
+	$(MANAGE) compilemessages -l th --ignore=.venv -v0
+	git diff --exit-code --stat -- locale newsroom/locale
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

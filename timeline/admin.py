@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -12,6 +14,8 @@ from modeltranslation.admin import (
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.models import Note
 from timeline import services
+from timeline.dates import parse_fuzzy_date
+from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
 
@@ -54,7 +58,11 @@ class DecadeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         years = Event.objects.exclude(date_start=None).dates("date_start", "year")
         decades = sorted({d.year // 10 * 10 for d in years})
-        return [(str(d), f"{d}s") for d in decades]
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return [
+            (str(d), date_label(parse_fuzzy_date(f"{d // 10}X"), language=language))
+            for d in decades
+        ]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdigit():

@@ -106,9 +106,9 @@ def _parse_part(text: str) -> DatePart:
         )
     except Exception as exc:  # the edtf parser raises several unrelated types
         raise ValidationError(
-            _("“%(part)s” is not a real date (%(reason)s)."),
+            _("“%(part)s” is not a real date: check the month (01–12) and the day."),
             code="invalid",
-            params={"part": text, "reason": exc},
+            params={"part": text},
         ) from exc
     return DatePart(lower, upper, _precision(match), text[-1] in "~%", text[-1] in "?%")
 

@@ -78,7 +78,7 @@ def test_admin_change_form_refuses_a_bad_date_with_the_reason(editor_client):
     url = _url(Event, "change", event.pk)
     data = form_data(editor_client.get(url).content.decode(), "event_form")
     data["date"] = ["2568-08-22"]
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, data, headers={"accept-language": "en"})
     assert response.status_code == 200
     assert "Buddhist Era" in str(response.context["adminform"].form.errors["date"])
     event.refresh_from_db()
@@ -109,9 +109,10 @@ def test_event_without_citation_is_marked_in_the_list_and_the_form(editor_client
 
     event = EventFactory(title_th="เหตุการณ์ที่ไม่มีแหล่งอ้างอิง")
     listing = editor_client.get("/admin/timeline/event/?cited=no").content.decode()
-    assert "เหตุการณ์ที่ไม่มีแหล่งอ้างอิง" in listing and "No citation" in listing
-    form = editor_client.get(_url(event.__class__, "change", event.pk)).content.decode()
-    assert "cites no source yet" in form
+    assert "เหตุการณ์ที่ไม่มีแหล่งอ้างอิง" in listing and "ไม่มีการอ้างอิง" in listing
+    english = {"accept-language": "en"}
+    form = editor_client.get(_url(event.__class__, "change", event.pk), headers=english)
+    assert "cites no source yet" in form.content.decode()
 
 
 def test_missing_translation_filter_finds_the_event_without_english(editor_client):
@@ -125,3 +126,10 @@ def test_missing_translation_filter_finds_the_event_without_english(editor_clien
 def test_admin_speaks_thai_to_a_thai_editor(editor_client):
     response = editor_client.get("/admin/", headers={"accept-language": "th"})
     assert "เหตุการณ์" in response.content.decode()  # "events", our own Thai catalogue
+
+
+def test_period_filter_names_decades_in_the_editors_language(editor_client):
+    thai = editor_client.get("/admin/timeline/event/", headers={"accept-language": "th"})
+    assert "คริสต์ทศวรรษ 1950" in thai.content.decode()
+    english = editor_client.get("/admin/timeline/event/", headers={"accept-language": "en"})
+    assert ">1950s<" in english.content.decode()

@@ -71,8 +71,9 @@ def test_article_dates_sort_in_historical_order():
     ("bad", "message"),
     [
         ("1945-1948", "not an EDTF date"),
-        ("2025-13", "not a real date"),
+        ("2025-13", "check the month"),
         ("2025-02-30", "not a real date"),
+        ("1945-1948", "join two with “/” for a period"),
         ("2568-08-22", "Buddhist Era"),
         ("1953/1950", "ends (1950) before it begins (1953)"),
         ("../..", "at least one known end"),
