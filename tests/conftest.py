@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
 
@@ -11,6 +13,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the fixtures a fresh install loads."""
     with django_db_blocker.unblock():
         call_command("loaddata", SEED, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language, whatever the last one left active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +44,10 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"

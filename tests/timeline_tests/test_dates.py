@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from timeline.dates import parse_fuzzy_date
 from timeline.labels import date_label
@@ -82,15 +83,24 @@ def test_article_dates_sort_in_historical_order():
     ],
 )
 def test_bad_dates_are_refused_with_a_reason(bad, message):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            parse_fuzzy_date(bad)
+        assert message in " ".join(error.value.messages)
+
+
+def test_date_errors_speak_thai_to_thai_editors():
     with pytest.raises(ValidationError) as error:
-        parse_fuzzy_date(bad)
-    assert message in " ".join(error.value.messages)
+        parse_fuzzy_date("1945-1948")
+    with translation.override("th"):
+        assert "ไม่ใช่วันที่ในรูปแบบ EDTF" in error.value.messages[0]
 
 
 def test_buddhist_era_year_message_gives_the_christian_era_year():
     with pytest.raises(ValidationError) as error:
         parse_fuzzy_date("2568")
-    assert "2025" in error.value.messages[0]
+    with translation.override("en"):
+        assert "2025" in error.value.messages[0] and "Buddhist Era" in error.value.messages[0]
 
 
 @pytest.mark.parametrize(
