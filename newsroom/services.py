@@ -3,10 +3,9 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import Q
 
 EDITORIAL_APPS = ("newsroom", "timeline")
 EDITORS_GROUP = "Editors"
@@ -20,13 +19,13 @@ def editors_group_ensure() -> Group:
 
 
 @transaction.atomic
-def editor_create(*, username: str, password: str | None = None) -> tuple[object, str]:
+def editor_create(*, username: str, password: str | None = None) -> tuple[AbstractUser, str]:
     """Create a staff account in the Editors group; return it with its password.
 
     Without ``password`` one is generated: the caller shows it once, nothing stores it.
     """
     user_model = get_user_model()
-    if user_model.objects.filter(Q(username=username)).exists():
+    if user_model.objects.filter(username=username).exists():
         raise ValueError(f"The account “{username}” exists already.")
     password = password or secrets.token_urlsafe(12)
     user = user_model(username=username, is_staff=True)

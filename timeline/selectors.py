@@ -6,7 +6,7 @@ from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
 from newsroom.models import Note, Quote
-from timeline.models import Citation, Era, Event
+from timeline.models import Citation, Event
 
 _EARLIEST, _LATEST = datetime.date.min, datetime.date.max
 
@@ -61,7 +61,3 @@ def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
     previous = events.filter(~later).order_by("-key_start", "-key_end", "-slug").first()
     following = events.filter(later).order_by("key_start", "key_end", "slug").first()
     return previous, following
-
-
-def eras_with_events():
-    return Era.objects.filter(events__status="published").distinct()

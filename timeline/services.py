@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from timeline.models import Citation, Event
+from timeline.models import Event
 
 
 @transaction.atomic
@@ -11,10 +11,3 @@ def event_save(*, event: Event) -> Event:
     event.full_clean()
     event.save()
     return event
-
-
-@transaction.atomic
-def citation_save(*, citation: Citation) -> Citation:
-    citation.full_clean()
-    citation.save()
-    return citation
