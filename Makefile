@@ -36,7 +36,7 @@ install: $(VENV)/.installed
 
 setup: install .env
 	$(MANAGE) migrate --no-input
-	$(MANAGE) loaddata fixtures/seed.json
+	$(MANAGE) load_seed
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 

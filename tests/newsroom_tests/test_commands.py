@@ -1,0 +1,49 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_load_seed_keeps_an_editors_work_unless_forced():
+    event = Event.objects.get(date="2025-08-22")
+    event.title_en = "Edited by a colleague"
+    event.save()
+    assert "not loaded" in _run("load_seed")
+    event.refresh_from_db()
+    assert event.title_en == "Edited by a colleague"
+    _run("load_seed", "--force")
+    event.refresh_from_db()
+    assert event.title_en != "Edited by a colleague"
+
+
+def test_load_seed_fills_an_empty_database():
+    Event.objects.all().delete()
+    assert "Installed" in _run("load_seed")
+    assert Event.objects.count() >= 16
+
+
+def test_create_editor_prints_a_generated_password_once_and_it_works(client):
+    out = _run("create_editor", "--username", "nok")
+    password = out.split("not stored anywhere): ")[1].strip()
+    user = get_user_model().objects.get(username="nok")
+    assert user.is_staff and not user.is_superuser and user.check_password(password)
+    assert user.has_perm("timeline.change_event") and not user.has_perm("auth.add_user")
+    assert client.login(username="nok", password=password)
+
+
+def test_create_editor_refuses_a_taken_name_unless_told_it_may_exist():
+    _run("create_editor", "--username", "nok")
+    with pytest.raises(CommandError, match="exists already"):
+        _run("create_editor", "--username", "nok")
+    assert "changepassword nok" in _run("create_editor", "--username", "nok", "--if-missing")
