@@ -32,3 +32,19 @@ def test_cleaning_is_stable_and_never_decomposes_sara_am():
     assert clean_text(once) == once
     assert unicodedata.is_normalized("NFC", once)
     assert "\u0e33" in once and "\u0e4d" not in once
+
+
+def test_fast_path_agrees_with_the_full_pythainlp_pass_on_random_thai():
+    """The shortcut for clean text must never skip a repair PyThaiNLP would make."""
+    import random
+
+    from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks, remove_zw
+
+    from newsroom.text import _thai_cleanup
+
+    alphabet = [chr(c) for c in range(0x0E01, 0x0E5C)] + [" ", "\u200b", "a", "\n"]
+    rng = random.Random(2568)
+    for _ in range(30_000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(1, 12)))
+        full = remove_repeat_vowels(remove_spaces_before_marks(remove_zw(text)))
+        assert _thai_cleanup(text) == full, repr(text)

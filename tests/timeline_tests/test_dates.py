@@ -123,3 +123,44 @@ def test_generated_labels_read_naturally_in_both_languages(edtf, qualifier, thai
     fuzzy = parse_fuzzy_date(edtf)
     assert date_label(fuzzy, language="th", start_qualifier=qualifier) == thai
     assert date_label(fuzzy, language="en", start_qualifier=qualifier) == english
+
+
+def test_bounds_agree_with_the_edtf_package():
+    """The fast parser computes what the `edtf` package (the reference) computes."""
+    import random
+
+    from edtf import parse_edtf, struct_time_to_date
+
+    rng = random.Random(1945)
+    samples = [
+        "197X",
+        "19XX",
+        "2025-08-XX",
+        "2024-XX",
+        "1955~",
+        "1988?",
+        "2000-02-29%",
+        "2024-02",
+        "2023-02",
+        "1900-02",
+    ]
+    for _ in range(300):
+        year = rng.randint(1000, 2400)
+        samples += [
+            str(year),
+            f"{year}-{rng.randint(1, 12):02d}",
+            f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}~",
+        ]
+    for text in samples:
+        ours, reference = parse_fuzzy_date(text), parse_edtf(text)
+        expected = (
+            struct_time_to_date(reference.lower_strict()),
+            struct_time_to_date(reference.upper_strict()),
+        )
+        assert (ours.lower, ours.upper) == expected, text
+
+
+@pytest.mark.parametrize("bad", ["197X-05", "2025-XX-05", "0000", "2023-02-29", "2025-21"])
+def test_dates_edtf_levels_we_do_not_take_are_refused(bad):
+    with pytest.raises(ValidationError):
+        parse_fuzzy_date(bad)
