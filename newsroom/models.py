@@ -1,5 +1,6 @@
 """The editorial app: sources, the people they name, quotes and editor's notes."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -233,3 +234,72 @@ class Note(CleanedTextModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.noted_on})"
+
+
+class ImportRecord(models.Model):
+    """One import of a file: who, when, what, and what it changed (so that it can be undone)."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        UNDONE = "undone", _("undone")
+
+    model = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("of"), on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    file_format = models.CharField(_("format"), max_length=10, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RUNNING
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name or self.model} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportChange(models.Model):
+    """A row an import created or updated, with the values it had before."""
+
+    record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="changes")
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=10)  # created, updated
+    before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["record", "action"], name="importchange_by_record")]
+
+    def __str__(self):
+        return f"{self.action} #{self.object_id}"

@@ -151,3 +151,12 @@ def parse_fuzzy_date(value: str) -> FuzzyDate:
             params={"start": first, "end": second},
         )
     return FuzzyDate(text, start, end, is_interval=True)
+
+
+_BE_YEAR = re.compile(r"(?<![\dX])(2[4-9]\d\d)(?![\dX])")
+
+
+def buddhist_to_christian(value: str) -> str:
+    """Turn Buddhist Era years (above 2400, or marked "พ.ศ.") into CE: '2568-08' -> '2025-08'."""
+    text = value.replace("พ.ศ.", "").strip()
+    return _BE_YEAR.sub(lambda m: str(int(m.group(1)) - BE_OFFSET), text)

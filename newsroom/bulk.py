@@ -1,0 +1,458 @@
+"""Bulk import and export of spreadsheets: every row validated, then all written or nothing.
+
+One engine serves every model through a ``Spec`` (its columns, in the public order) and
+every entry point: the management commands, the admin's import/export and undo. Rows
+are streamed in batches, so memory stays flat however long the file; each batch costs a
+handful of queries (read the existing rows, bulk create, bulk update, relations).
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from newsroom.spreadsheets import Table
+from newsroom.text import clean_text
+
+BATCH_SIZE = 1000
+SEPARATOR = "|"
+SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file: how its text becomes a model value."""
+
+    name: str
+    kind: str = "text"  # slug, text, choice, fk, many, or a name in Spec.parsers
+    target: type[models.Model] | None = None  # the model a fk/many column names by slug
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Parser:
+    """Turns a cell into model values (and perhaps a note for the report)."""
+
+    fields: tuple[str, ...]
+    parse: Callable[[str], tuple[dict, str]]
+
+
+@dataclass
+class Spec:
+    """What a model's file looks like and how its rows become rows of the model."""
+
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+    one_of: tuple[str, ...] = ()  # at least one of these columns must have text
+    parsers: dict[str, Parser] = field(default_factory=dict)
+    exporters: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+    through: dict[str, tuple[type[models.Model], str, str]] = field(default_factory=dict)
+    add_only: frozenset[str] = frozenset()  # relations an import adds to but never removes from
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def model_field(self, column: Column) -> models.Field:
+        return self.model._meta.get_field(column.name)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("row %(row)s, %(column)s: %(message)s") % vars(self)
+
+
+@dataclass
+class RowOutcome:
+    """What an import did (or would do) to one row, for the preview and the undo log."""
+
+    row: int
+    slug: str
+    action: str  # created, updated, unchanged
+    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    elapsed: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return _(
+            "created %(created)s, updated %(updated)s, unchanged %(unchanged)s, "
+            "errors %(errors)s in %(elapsed).2fs"
+        ) % {**vars(self), "errors": len(self.errors)}
+
+
+class ImportFailed(Exception):
+    """Raised inside the transaction so that nothing of a failed or dry-run import stays."""
+
+
+def _batches(rows: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _same(old, new) -> bool:
+    return (old if old is not None else "") == (new if new is not None else "")
+
+
+class Importer:
+    """Imports one table for one spec; ``run`` returns the report."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        *,
+        dry_run: bool = False,
+        keep_outcomes: bool = False,
+        on_batch: Callable[[Report], None] | None = None,
+        log: Callable[[list[tuple[int, str, dict]]], None] | None = None,
+    ):
+        self.spec, self.dry_run, self.keep_outcomes = spec, dry_run, keep_outcomes
+        self.on_batch, self.log = on_batch, log
+        self.report = Report(dry_run=dry_run)
+        self.rows_of_slug: dict[str, int] = {}
+        self.present: list[Column] = []
+        self.lookups: dict[str, dict[str, int | None]] = {}
+
+    def run(self, table: Table) -> Report:
+        started = time.perf_counter()
+        if self._check_headers(table.headers):
+            self._load_lookups()
+            try:
+                with transaction.atomic():
+                    for batch in _batches(table.rows(), BATCH_SIZE):
+                        self._import_batch(batch)
+                    if self.report.errors or self.dry_run:
+                        raise ImportFailed
+            except ImportFailed:
+                pass
+        self.report.elapsed = time.perf_counter() - started
+        return self.report
+
+    def _check_headers(self, headers: list[str]) -> bool:
+        known = {c.name: c for c in self.spec.columns}
+        self.report.unknown_columns = [h for h in headers if h not in known]
+        self.present = [known[h] for h in headers if h in known]
+        missing = [c.name for c in self.spec.columns if c.required and c.name not in headers]
+        if self.spec.one_of and not set(self.spec.one_of) & set(headers):
+            missing.append(" / ".join(self.spec.one_of))
+        for name in missing:
+            self._error(1, name, _("this column is required but the file has none"))
+        if self.report.unknown_columns:
+            self._error(
+                1,
+                ", ".join(self.report.unknown_columns),
+                _("unknown column(s); nothing was imported. The columns are: %(columns)s")
+                % {"columns": ", ".join(self.spec.headers)},
+            )
+        return not self.report.errors
+
+    def _load_lookups(self) -> None:
+        for column in self.present:
+            if column.kind in ("fk", "many"):
+                targets = column.target.objects.values_list("slug", "pk")
+                self.lookups[column.name] = dict(targets.iterator())
+
+    def _error(self, row: int, column: str, message) -> None:
+        self.report.errors.append(RowError(row, column, str(message)))
+
+    # Reading one row ----------------------------------------------------------------
+
+    def _parse_row(self, number: int, raw: dict[str, str]):
+        """(values by attname, relations by column, ok) for one row; errors go to the report."""
+        values: dict[str, object] = {}
+        relations: dict[str, set[int | str]] = {}
+        errors_before = len(self.report.errors)
+        for column in self.present:
+            text = raw.get(column.name, "")
+            try:
+                note = self._parse_cell(column, text, values, relations)
+                if note:
+                    self.report.notes.append(str(RowError(number, column.name, note)))
+            except ValidationError as error:
+                for message in error.messages:
+                    self._error(number, column.name, message)
+        self._check_row(number, raw, values)
+        return values, relations, len(self.report.errors) == errors_before
+
+    def _parse_cell(self, column: Column, text: str, values: dict, relations: dict) -> str:
+        """Put the cell's value(s) in ``values`` or ``relations``; return a note, if any."""
+        if column.required and not text:
+            raise ValidationError(_("this cell is required"))
+        if column.kind in self.spec.parsers:
+            parsed, note = self.spec.parsers[column.kind].parse(text)
+            values.update(parsed)
+            return note
+        if column.kind == "fk":
+            ids = self._resolve(column, [text] if text else [])
+            values[f"{column.name}_id"] = ids[0] if ids else None
+        elif column.kind == "many":
+            slugs = [s.strip() for s in text.split(SEPARATOR) if s.strip()]
+            relations[column.name] = set(self._resolve(column, slugs))
+        else:
+            values[column.name] = self._plain_value(column, text)
+        return ""
+
+    def _plain_value(self, column: Column, text: str):
+        model_field = self.spec.model_field(column)
+        if column.kind == "slug" and text and not SLUG_CHARS.issuperset(text):
+            raise ValidationError(
+                _("“%(slug)s” is not a slug: use ASCII letters, digits and hyphens only")
+                % {"slug": text}
+            )
+        if column.kind == "choice":
+            text = text.strip().lower() or model_field.get_default()
+            allowed = [str(value) for value, _label in model_field.choices]
+            if text not in allowed:
+                raise ValidationError(
+                    _("“%(value)s” is not one of: %(allowed)s")
+                    % {"value": text, "allowed": ", ".join(allowed)}
+                )
+            return text
+        text = clean_text(text, multiline=isinstance(model_field, models.TextField))
+        if text:
+            model_field.run_validators(text)
+        return text
+
+    def _resolve(self, column: Column, slugs: list[str]) -> list[int | str]:
+        known = self.lookups[column.name]
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise ValidationError(
+                _("unknown %(what)s: %(slugs)s")
+                % {"what": column.target._meta.verbose_name, "slugs": ", ".join(unknown)}
+            )
+        # A row created earlier in this file has no id until it is written: keep its slug.
+        return [slug if known[slug] is None else known[slug] for slug in slugs]
+
+    def _check_row(self, number: int, raw: dict, values: dict) -> None:
+        slug = values.get("slug", "")
+        if slug in self.rows_of_slug:
+            self._error(
+                number,
+                "slug",
+                _("“%(slug)s” is already on row %(row)s of this file")
+                % {"slug": slug, "row": self.rows_of_slug[slug]},
+            )
+        elif slug:
+            self.rows_of_slug[slug] = number
+        if self.spec.one_of and not any(raw.get(name) for name in self.spec.one_of):
+            self._error(number, " / ".join(self.spec.one_of), _("give at least one of these"))
+
+    # Writing one batch ---------------------------------------------------------------
+
+    def _import_batch(self, batch: list[tuple[int, dict]]) -> None:
+        parsed = []
+        for number, raw in batch:
+            values, relations, ok = self._parse_row(number, raw)
+            if ok:
+                parsed.append((number, values, relations))
+        self.report.total += len(batch)
+        slugs = [values["slug"] for _n, values, _r in parsed]
+        existing = {row["slug"]: row for row in self._existing(slugs)}
+        current = self._current_relations([row["pk"] for row in existing.values()])
+        creates, updates = [], []
+        for number, values, relations in parsed:
+            old = existing.get(values["slug"])
+            if old is None:
+                creates.append((number, values, relations))
+            else:
+                self._classify(number, old, values, relations, current, updates)
+        self.report.created += len(creates)
+        self.report.updated += len(updates)
+        if self.keep_outcomes:
+            self.report.outcomes += [RowOutcome(n, v["slug"], "created") for n, v, _r in creates]
+        self._remember_new_slugs(creates)
+        if not (self.report.errors or self.dry_run):
+            # modeltranslation fills the base columns (`title`) in the active language.
+            with translation.override(settings.LANGUAGE_CODE):
+                self._write(creates, updates, current)
+        if self.on_batch:
+            self.on_batch(self.report)
+
+    def _value_names(self) -> list[str]:
+        names = ["pk", "slug"]
+        for column in self.present:
+            if column.kind in self.spec.parsers:
+                names += self.spec.parsers[column.kind].fields
+            elif column.kind == "fk":
+                names.append(f"{column.name}_id")
+            elif column.kind != "many":
+                names.append(column.name)
+        return list(dict.fromkeys(names))
+
+    def _existing(self, slugs: list[str]):
+        return self.spec.model.objects.filter(slug__in=slugs).values(*self._value_names())
+
+    def _relations(self):
+        return [c for c in self.present if c.kind == "many"]
+
+    def _current_relations(self, pks: list[int]) -> dict[str, dict[int, set[int]]]:
+        current = {}
+        for column in self._relations():
+            through, own, other = self.spec.through[column.name]
+            links = through.objects.filter(**{f"{own}__in": pks}).values_list(own, other)
+            current[column.name] = by_owner = {}
+            for owner, target in links:
+                by_owner.setdefault(owner, set()).add(target)
+        return current
+
+    def _classify(self, number, old, values, relations, current, updates) -> None:
+        changes = {k: (old[k], v) for k, v in values.items() if not _same(old[k], v)}
+        for name, wanted in relations.items():
+            had = current[name].get(old["pk"], set())
+            if name in self.spec.add_only:
+                wanted = had | wanted
+            if had != wanted:
+                changes[name] = (had, wanted)
+        if changes:
+            updates.append((number, old, values, changes))
+            if self.keep_outcomes:
+                self.report.outcomes.append(RowOutcome(number, old["slug"], "updated", changes))
+        else:
+            self.report.unchanged += 1
+            if self.keep_outcomes:
+                self.report.outcomes.append(RowOutcome(number, old["slug"], "unchanged"))
+
+    def _remember_new_slugs(self, creates) -> None:
+        """Later rows may name rows created earlier in the same file (an organisation)."""
+        for column in self._relations() + [c for c in self.present if c.kind == "fk"]:
+            if column.target is self.spec.model:
+                for _n, values, _r in creates:
+                    self.lookups[column.name].setdefault(values["slug"], None)
+
+    def _write(self, creates, updates, current) -> None:
+        model, now = self.spec.model, timezone.now()
+        objects = [model(**values) for _n, values, _r in creates]
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        for column in self._relations() + [c for c in self.present if c.kind == "fk"]:
+            if column.target is model:
+                self.lookups[column.name].update((o.slug, o.pk) for o in objects)
+        changed_names = sorted(
+            {k for *_x, changes in updates for k in changes if k not in self.spec.through}
+        )
+        if changed_names:
+            rows = [
+                model(pk=old["pk"], updated_at=now, **values) for _n, old, values, _c in updates
+            ]
+            model.objects.bulk_update(rows, [*changed_names, "updated_at"], batch_size=BATCH_SIZE)
+        created = {o.slug: o.pk for o in objects}
+        self._write_relations(creates, updates, current, created)
+        if self.log:
+            entries = [(pk, "created", {}) for pk in created.values()]
+            entries += [
+                (old["pk"], "updated", self._before(old, changes, current))
+                for _n, old, _v, changes in updates
+            ]
+            self.log(entries)
+
+    def _write_relations(self, creates, updates, current, created) -> None:
+        for column in self._relations():
+            through, own, other = self.spec.through[column.name]
+            wanted = [(created[v["slug"]], r[column.name]) for _n, v, r in creates]
+            wanted += [
+                (old["pk"], c[column.name][1]) for _n, old, _v, c in updates if column.name in c
+            ]
+            stale = [pk for pk, _ids in wanted if current[column.name].get(pk)]
+            if column.name not in self.spec.add_only and stale:
+                through.objects.filter(**{f"{own}__in": stale}).delete()
+            add_only = column.name in self.spec.add_only
+            ids_of = self.lookups[column.name]
+            links = []
+            for pk, targets in wanted:
+                keep = current[column.name].get(pk, set()) if add_only else set()
+                links += [
+                    through(**{f"{own}_id": pk, f"{other}_id": ids_of.get(t, t)})
+                    for t in targets - keep
+                ]
+            through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    def _before(self, old: dict, changes: dict, current: dict) -> dict:
+        """What undo needs to put back: old values and old relation sets."""
+        before = {}
+        for name, (previous, _new) in changes.items():
+            if name in self.spec.through:
+                before[name] = sorted(current[name].get(old["pk"], set()))
+            else:
+                before[name] = previous.isoformat() if hasattr(previous, "isoformat") else previous
+        return before
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+def _chunks(queryset, names: list[str], size: int = 2000) -> Iterator[list[dict]]:
+    chunk = []
+    for row in queryset.order_by("pk").values(*names).iterator(chunk_size=size):
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _related_slugs(spec: Spec, column: Column, pks: list[int]) -> dict[int, list[str]]:
+    through, own, other = spec.through[column.name]
+    links = through.objects.filter(**{f"{own}__in": pks}).values_list(own, f"{other}__slug")
+    slugs: dict[int, list[str]] = {}
+    for owner, slug in links.order_by(f"{other}__slug"):
+        slugs.setdefault(owner, []).append(slug)
+    return slugs
+
+
+def _cell(spec: Spec, column: Column, row: dict, related: dict) -> str:
+    if column.kind in spec.exporters:
+        return spec.exporters[column.kind](row)
+    if column.kind == "many":
+        return SEPARATOR.join(related[column.name].get(row["pk"], []))
+    value = row[f"{column.name}__slug" if column.kind == "fk" else column.name]
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def export_rows(spec: Spec, queryset) -> Iterator[list[str]]:
+    """The rows of ``queryset`` as cells in the spec's column order, streamed in chunks."""
+    names = ["pk"]
+    for column in spec.columns:
+        if column.kind in spec.exporters or column.kind == "many":
+            names += spec.parsers[column.kind].fields if column.kind in spec.parsers else []
+        else:
+            names.append(f"{column.name}__slug" if column.kind == "fk" else column.name)
+    many = [c for c in spec.columns if c.kind == "many"]
+    for chunk in _chunks(queryset, list(dict.fromkeys(names))):
+        pks = [row["pk"] for row in chunk]
+        related = {c.name: _related_slugs(spec, c, pks) for c in many}
+        for row in chunk:
+            yield [_cell(spec, c, row, related) for c in spec.columns]

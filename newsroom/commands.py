@@ -1,0 +1,109 @@
+"""The import_<things> and export_<things> management commands share these two classes."""
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom.bulk import export_rows
+from newsroom.imports import import_table
+from newsroom.resources import specs
+from newsroom.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table
+
+
+class ImportCommand(BaseCommand):
+    things = ""  # "events", "sources", ...
+
+    @property
+    def help(self):
+        return (
+            f"Import {self.things} from a CSV, XLSX or JSON file: all rows or none. "
+            "Rows are matched by slug; a new slug creates, a known one updates."
+        )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the file to import")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the whole file and report, but write nothing",
+        )
+        parser.add_argument("--format", choices=FORMATS, help="default: from the file name")
+        parser.add_argument("--encoding", help="e.g. utf-8, cp874, utf-16 (default: detect)")
+
+    def handle(self, *, file, dry_run, format, encoding, **options):
+        try:
+            table = open_table(
+                Path(file),
+                filename=file,
+                format=format,
+                encoding=encoding,
+                max_bytes=settings.IMPORT_MAX_BYTES,
+            )
+        except (SpreadsheetError, OSError) as error:
+            raise CommandError(str(error)) from error
+        report, _record = import_table(
+            spec=specs()[self.things],
+            table=table,
+            file_name=Path(file).name,
+            dry_run=dry_run,
+            on_batch=self._progress,
+        )
+        self._print(report, table)
+        if not report.ok:
+            raise CommandError(f"{len(report.errors)} error(s): nothing was imported.")
+
+    def _progress(self, report) -> None:
+        if sys.stderr.isatty():
+            self.stderr.write(f"\r{report.total:>9,} rows read", ending="")
+
+    def _print(self, report, table) -> None:
+        if sys.stderr.isatty():
+            self.stderr.write("")
+        self.stdout.write(f"{table.format}, {table.encoding or 'binary'}: {report.total} rows")
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
+        for error in report.errors:
+            self.stderr.write(f"error: {error}")
+        prefix = "dry run (nothing written): " if report.dry_run else ""
+        self.stdout.write(prefix + report.summary())
+
+
+class ExportCommand(BaseCommand):
+    things = ""
+
+    @property
+    def help(self):
+        return f"Export {self.things} as CSV (UTF-8 with BOM), XLSX or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=FORMATS, help="default: from -o, else csv")
+        parser.add_argument("-o", "--output", help="the file to write (default: standard output)")
+        parser.add_argument(
+            "--status", action="append", help="only rows in this state (repeat for several)"
+        )
+
+    def handle(self, *, format, output, status, **options):
+        spec = specs()[self.things]
+        format = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")
+        if format not in FORMATS:
+            raise CommandError(f"Unknown format “{format}”: use one of {', '.join(FORMATS)}.")
+        queryset = spec.model.objects.all()
+        if status:
+            if "status" not in spec.headers:
+                raise CommandError(f"{self.things} have no status.")
+            queryset = queryset.filter(status__in=status)
+        if output:
+            with open(output, "wb") as stream:
+                write_table(
+                    export_rows(spec, queryset), headers=spec.headers, format=format, stream=stream
+                )
+            self.stderr.write(f"Wrote {queryset.count()} {self.things} to {output}.")
+        else:
+            write_table(
+                export_rows(spec, queryset),
+                headers=spec.headers,
+                format=format,
+                stream=sys.stdout.buffer,
+            )

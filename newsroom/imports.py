@@ -1,0 +1,114 @@
+"""Import and undo: the service both the commands and the admin call."""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsroom.bulk import BATCH_SIZE, Importer, Report, Spec
+from newsroom.models import ImportChange, ImportRecord
+from newsroom.resources import spec_for
+from newsroom.spreadsheets import Table
+
+
+def import_table(
+    *,
+    spec: Spec,
+    table: Table,
+    user=None,
+    file_name: str = "",
+    dry_run: bool = False,
+    keep_outcomes: bool = False,
+    on_batch: Callable[[Report], None] | None = None,
+    record: ImportRecord | None = None,
+) -> tuple[Report, ImportRecord | None]:
+    """Import ``table`` whole or not at all; a real import is recorded so it can be undone."""
+    if dry_run:
+        importer = Importer(spec, dry_run=True, keep_outcomes=keep_outcomes, on_batch=on_batch)
+        return importer.run(table), None
+    record = record or ImportRecord.objects.create(
+        model=ContentType.objects.get_for_model(spec.model),
+        user=user,
+        file_name=file_name,
+        file_format=table.format,
+        encoding=table.encoding,
+    )
+
+    def log(entries):
+        ImportChange.objects.bulk_create(
+            [
+                ImportChange(record=record, object_id=pk, action=action, before=before)
+                for pk, action, before in entries
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    report = Importer(spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log).run(table)
+    _finish(record, report)
+    return report, record
+
+
+def _finish(record: ImportRecord, report: Report) -> None:
+    record.state = ImportRecord.State.DONE if report.ok else ImportRecord.State.FAILED
+    record.finished_at = timezone.now()
+    record.rows_total = record.rows_done = report.total
+    record.created, record.updated, record.unchanged = (
+        report.created,
+        report.updated,
+        report.unchanged,
+    )
+    record.errors = [str(error) for error in report.errors[:1000]]
+    record.notes = report.notes[:1000]
+    record.save()
+
+
+@transaction.atomic
+def import_undo(*, record: ImportRecord, by) -> None:
+    """Remove what the import created and give what it updated its previous values back."""
+    record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    if record.state != ImportRecord.State.DONE:
+        raise ValidationError(
+            _("Only a finished import can be undone; this one is %(state)s.")
+            % {"state": record.get_state_display()}
+        )
+    spec = spec_for(record.model.model_class())
+    created = record.changes.filter(action="created").values_list("object_id", flat=True)
+    ids = list(created.iterator())
+    for start in range(0, len(ids), BATCH_SIZE):
+        spec.model.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).delete()
+    _restore(spec, record.changes.filter(action="updated").iterator(chunk_size=BATCH_SIZE))
+    record.state, record.undone_at, record.undone_by = ImportRecord.State.UNDONE, timezone.now(), by
+    record.save()
+
+
+def _restore(spec: Spec, changes) -> None:
+    by_fields = defaultdict(list)
+    for change in changes:
+        values = {k: v for k, v in change.before.items() if k not in spec.through}
+        for name, old_ids in change.before.items():
+            if name in spec.through:
+                _restore_relation(spec, name, change.object_id, set(old_ids))
+        if values:
+            fields = {k: spec.model._meta.get_field(k) for k in values}
+            obj = spec.model(
+                pk=change.object_id,
+                updated_at=timezone.now(),
+                **{k: fields[k].to_python(v) for k, v in values.items()},
+            )
+            by_fields[tuple(sorted(values))].append(obj)
+    for names, objects in by_fields.items():
+        spec.model.objects.bulk_update(objects, [*names, "updated_at"], batch_size=BATCH_SIZE)
+
+
+def _restore_relation(spec: Spec, name: str, pk: int, old_ids: set[int]) -> None:
+    through, own, other = spec.through[name]
+    links = through.objects.filter(**{own: pk})
+    links.exclude(**{f"{other}__in": old_ids}).delete()
+    present = set(links.values_list(other, flat=True))
+    through.objects.bulk_create(
+        [through(**{f"{own}_id": pk, f"{other}_id": target}) for target in old_ids - present]
+    )

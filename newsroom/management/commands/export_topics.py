@@ -1,0 +1,5 @@
+from newsroom.commands import ExportCommand
+
+
+class Command(ExportCommand):
+    things = "topics"

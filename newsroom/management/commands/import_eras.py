@@ -1,0 +1,5 @@
+from newsroom.commands import ImportCommand
+
+
+class Command(ImportCommand):
+    things = "eras"

@@ -1,0 +1,89 @@
+"""The file contracts of events, eras and topics (columns in this order are public)."""
+
+from newsroom.bulk import Column, Parser, Spec
+from newsroom.columns import converted_years, year_parser
+from newsroom.models import Person, Source
+from timeline.dates import parse_fuzzy_date
+from timeline.models import Citation, Era, Event, Topic
+
+
+def _event_date(text: str) -> tuple[dict, str]:
+    converted, note = converted_years(text)
+    fuzzy = parse_fuzzy_date(converted)
+    return {
+        "date": converted,
+        "date_start": fuzzy.lower,
+        "date_end": fuzzy.upper,
+        "start_precision": fuzzy.start.precision if fuzzy.start else "",
+        "end_precision": fuzzy.end.precision if fuzzy.end else "",
+    }, note
+
+
+EVENT_DATE = Parser(
+    ("date", "date_start", "date_end", "start_precision", "end_precision"), _event_date
+)
+
+EVENT_SPEC = Spec(
+    model=Event,
+    columns=(
+        Column("slug", "slug", required=True),
+        Column("date", "edtf", required=True),
+        Column("display_date_th"),
+        Column("display_date_en"),
+        Column("title_th"),
+        Column("title_en"),
+        Column("summary_th"),
+        Column("summary_en"),
+        Column("body_th"),
+        Column("body_en"),
+        Column("era", "fk", Era),
+        Column("topics", "many", Topic),
+        Column("people", "many", Person),
+        Column("sources", "many", Source),
+        Column("status", "choice"),
+    ),
+    one_of=("title_th", "title_en"),
+    parsers={"edtf": EVENT_DATE},
+    exporters={"edtf": lambda row: row["date"]},
+    through={
+        "topics": (Event.topics.through, "event", "topic"),
+        "people": (Event.people.through, "event", "person"),
+        "sources": (Citation, "event", "source"),
+    },
+    # A citation carries its passage: an import adds citations, the admin removes them.
+    add_only=frozenset({"sources"}),
+)
+
+ERA_SPEC = Spec(
+    model=Era,
+    columns=(
+        Column("slug", "slug", required=True),
+        Column("name_th"),
+        Column("name_en"),
+        Column("description_th"),
+        Column("description_en"),
+        Column("start_year", "start_year", required=True),
+        Column("end_year", "end_year"),
+    ),
+    one_of=("name_th", "name_en"),
+    parsers={
+        "start_year": year_parser("start_year", required=True),
+        "end_year": year_parser("end_year"),
+    },
+    exporters={
+        "start_year": lambda row: str(row["start_year"]),
+        "end_year": lambda row: str(row["end_year"] or ""),
+    },
+)
+
+TOPIC_SPEC = Spec(
+    model=Topic,
+    columns=(
+        Column("slug", "slug", required=True),
+        Column("name_th"),
+        Column("name_en"),
+        Column("description_th"),
+        Column("description_en"),
+    ),
+    one_of=("name_th", "name_en"),
+)
