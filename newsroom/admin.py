@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from newsroom.admin_filters import MissingTranslationFilter
-from newsroom.models import Note, Person, Quote, Source
+from newsroom.imports import import_undo
+from newsroom.models import ImportRecord, Note, Person, Quote, Source
 
 admin.site.site_header = _("Russia–North Korea timeline: newsroom")
 admin.site.site_title = _("Newsroom")
@@ -96,3 +98,47 @@ class NoteAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ("source", "event")
     list_select_related = ("source", "event")
     date_hierarchy = "noted_on"
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Every import, who ran it and what it did; undone from here."""
+
+    list_display = (
+        "__str__",
+        "model",
+        "user",
+        "state",
+        "created",
+        "updated",
+        "unchanged",
+        "error_count",
+    )
+    list_filter = ("state", "model", "user")
+    search_fields = ("file_name",)
+    actions = ("undo",)
+    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "created_ids"]
+    exclude = ("created_ids",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("errors"))
+    def error_count(self, obj):
+        return len(obj.errors)
+
+    @admin.action(description=_("Undo the selected imports"), permissions=["undo"])
+    def undo(self, request, queryset):
+        for record in queryset:
+            try:
+                import_undo(record=record, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("Undone: %(record)s") % {"record": record})
+
+    def has_undo_permission(self, request):
+        return request.user.has_perm("newsroom.delete_importrecord")

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone, translation
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from newsroom.spreadsheets import Table
+from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
 
 BATCH_SIZE = 1000
@@ -119,6 +120,17 @@ def _batches(rows: Iterator, size: int) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list of plain columns, read without Django's per-row work."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _same(old, new) -> bool:
@@ -240,7 +252,12 @@ class Importer:
                 )
             return text
         text = clean_text(text, multiline=isinstance(model_field, models.TextField))
-        if text:
+        if text and model_field.max_length and len(text) > model_field.max_length:
+            raise ValidationError(
+                _("%(length)s characters long; at most %(limit)s fit")
+                % {"length": len(text), "limit": model_field.max_length}
+            )
+        if text and isinstance(model_field, models.URLField | models.EmailField):
             model_field.run_validators(text)
         return text
 
@@ -321,7 +338,7 @@ class Importer:
         current = {}
         for column in self._relations():
             through, own, other = self.spec.through[column.name]
-            links = through.objects.filter(**{f"{own}__in": pks}).values_list(own, other)
+            links = _rows(through.objects.filter(**{f"{own}__in": pks}).values_list(own, other))
             current[column.name] = by_owner = {}
             for owner, target in links:
                 by_owner.setdefault(owner, set()).add(target)
@@ -352,21 +369,28 @@ class Importer:
                     self.lookups[column.name].setdefault(values["slug"], None)
 
     def _write(self, creates, updates, current) -> None:
-        model, now = self.spec.model, timezone.now()
-        objects = [model(**values) for _n, values, _r in creates]
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        model = self.spec.model
+        insert_rows(model, [values for _n, values, _r in creates])
+        created = (
+            dict(
+                model.objects.filter(slug__in=[v["slug"] for _n, v, _r in creates]).values_list(
+                    "slug", "pk"
+                )
+            )
+            if creates
+            else {}
+        )
         for column in self._relations() + [c for c in self.present if c.kind == "fk"]:
             if column.target is model:
-                self.lookups[column.name].update((o.slug, o.pk) for o in objects)
-        changed_names = sorted(
-            {k for *_x, changes in updates for k in changes if k not in self.spec.through}
+                self.lookups[column.name].update(created)
+        update_rows(
+            model,
+            [
+                (old["pk"], {k: values[k] for k in changes if k in values})
+                for _n, old, values, changes in updates
+                if set(changes) - set(self.spec.through)
+            ],
         )
-        if changed_names:
-            rows = [
-                model(pk=old["pk"], updated_at=now, **values) for _n, old, values, _c in updates
-            ]
-            model.objects.bulk_update(rows, [*changed_names, "updated_at"], batch_size=BATCH_SIZE)
-        created = {o.slug: o.pk for o in objects}
         self._write_relations(creates, updates, current, created)
         if self.log:
             entries = [(pk, "created", {}) for pk in created.values()]
@@ -383,19 +407,18 @@ class Importer:
             wanted += [
                 (old["pk"], c[column.name][1]) for _n, old, _v, c in updates if column.name in c
             ]
-            stale = [pk for pk, _ids in wanted if current[column.name].get(pk)]
-            if column.name not in self.spec.add_only and stale:
-                through.objects.filter(**{f"{own}__in": stale}).delete()
             add_only = column.name in self.spec.add_only
+            stale = [pk for pk, _ids in wanted if current[column.name].get(pk)]
+            if stale and not add_only:
+                through.objects.filter(**{f"{own}__in": stale}).delete()
             ids_of = self.lookups[column.name]
             links = []
             for pk, targets in wanted:
                 keep = current[column.name].get(pk, set()) if add_only else set()
                 links += [
-                    through(**{f"{own}_id": pk, f"{other}_id": ids_of.get(t, t)})
-                    for t in targets - keep
+                    {f"{own}_id": pk, f"{other}_id": ids_of.get(t, t)} for t in targets - keep
                 ]
-            through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+            insert_rows(through, links)
 
     def _before(self, old: dict, changes: dict, current: dict) -> dict:
         """What undo needs to put back: old values and old relation sets."""

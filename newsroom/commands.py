@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from newsroom.bulk import export_rows
 from newsroom.imports import import_table
@@ -32,6 +32,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, help="default: from the file name")
         parser.add_argument("--encoding", help="e.g. utf-8, cp874, utf-16 (default: detect)")
 
+    @no_translations  # one language on the terminal: the command's own lines are English
     def handle(self, *, file, dry_run, format, encoding, **options):
         try:
             table = open_table(
@@ -84,6 +85,7 @@ class ExportCommand(BaseCommand):
             "--status", action="append", help="only rows in this state (repeat for several)"
         )
 
+    @no_translations
     def handle(self, *, format, output, status, **options):
         spec = specs()[self.things]
         format = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")

@@ -13,6 +13,7 @@ from newsroom.bulk import BATCH_SIZE, Importer, Report, Spec
 from newsroom.models import ImportChange, ImportRecord
 from newsroom.resources import spec_for
 from newsroom.spreadsheets import Table
+from newsroom.sql import insert_rows
 
 
 def import_table(
@@ -39,15 +40,19 @@ def import_table(
     )
 
     def log(entries):
-        ImportChange.objects.bulk_create(
+        record.created_ids += [pk for pk, action, _before in entries if action == "created"]
+        insert_rows(
+            ImportChange,
             [
-                ImportChange(record=record, object_id=pk, action=action, before=before)
+                {"record_id": record.pk, "object_id": pk, "before": before}
                 for pk, action, before in entries
+                if action == "updated"
             ],
-            batch_size=BATCH_SIZE,
         )
 
     report = Importer(spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log).run(table)
+    if not report.ok:
+        record.created_ids = []
     _finish(record, report)
     return report, record
 
@@ -76,11 +81,10 @@ def import_undo(*, record: ImportRecord, by) -> None:
             % {"state": record.get_state_display()}
         )
     spec = spec_for(record.model.model_class())
-    created = record.changes.filter(action="created").values_list("object_id", flat=True)
-    ids = list(created.iterator())
+    ids = record.created_ids
     for start in range(0, len(ids), BATCH_SIZE):
         spec.model.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).delete()
-    _restore(spec, record.changes.filter(action="updated").iterator(chunk_size=BATCH_SIZE))
+    _restore(spec, record.changes.iterator(chunk_size=BATCH_SIZE))
     record.state, record.undone_at, record.undone_by = ImportRecord.State.UNDONE, timezone.now(), by
     record.save()
 

@@ -269,6 +269,7 @@ class ImportRecord(models.Model):
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created_ids = models.JSONField(_("rows created"), default=list, blank=True, editable=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
@@ -291,15 +292,11 @@ class ImportRecord(models.Model):
 
 
 class ImportChange(models.Model):
-    """A row an import created or updated, with the values it had before."""
+    """A row an import updated, with the values it had before."""
 
     record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="changes")
     object_id = models.BigIntegerField()
-    action = models.CharField(max_length=10)  # created, updated
     before = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["record", "action"], name="importchange_by_record")]
-
     def __str__(self):
-        return f"{self.action} #{self.object_id}"
+        return f"#{self.object_id}"

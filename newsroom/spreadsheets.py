@@ -21,6 +21,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -248,7 +251,7 @@ def _delimiter(opener: Opener, encoding: str) -> str:
 
 @contextmanager
 def _text(binary: IO[bytes], encoding: str) -> Iterator[io.TextIOWrapper]:
-    text = io.TextIOWrapper(binary, encoding, newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(binary, encoding, newline="")
     try:
         yield text
     finally:
@@ -269,8 +272,6 @@ def _csv_records(binary: IO[bytes], table: Table) -> Records:
 
 
 def _xlsx_records(binary: IO[bytes], table: Table) -> Records:
-    from openpyxl import load_workbook  # only XLSX needs it
-
     try:
         book = load_workbook(binary, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of errors for a damaged file
@@ -314,7 +315,7 @@ def _read_header(records: Records) -> list[str]:
             while not names[-1]:
                 names.pop()  # spreadsheets often carry empty formatted columns on the right
             if "" in names:
-                raise _error("no_name", column=_column_letter(names.index("") + 1))
+                raise _error("no_name", column=get_column_letter(names.index("") + 1))
             if duplicates := sorted({name for name in names if names.count(name) > 1}):
                 raise _error("duplicate", names=", ".join(duplicates))
             return names
@@ -349,14 +350,6 @@ def _cell(value: object) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 # Writing
 
 
@@ -376,9 +369,6 @@ def _write_csv(rows: Iterator[list[Any]], headers: list[str], stream: IO[bytes])
 
 
 def _write_xlsx(rows: Iterator[list[Any]], headers: list[str], stream: IO[bytes]) -> None:
-    from openpyxl import Workbook  # only XLSX needs it
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     for row in rows:

@@ -22,8 +22,11 @@ _MAY_NEED_CLEANING = re.compile(
 )
 
 
+_THAI_OR_ZERO_WIDTH = re.compile("[\u0e00-\u0e7f\u200b\u200c]")
+
+
 def _thai_cleanup(text: str) -> str:
-    if not _MAY_NEED_CLEANING.search(text):
+    if not _THAI_OR_ZERO_WIDTH.search(text) or not _MAY_NEED_CLEANING.search(text):
         return text
     return remove_repeat_vowels(remove_spaces_before_marks(remove_zw(text)))
 
@@ -38,10 +41,11 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     """
     if not value:
         return value
-    text = unicodedata.normalize("NFC", value)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", _thai_cleanup(text))
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if not text.isascii():  # ASCII text is NFC already and has nothing Thai to repair
+        text = unicodedata.normalize("NFC", _thai_cleanup(unicodedata.normalize("NFC", text)))
     if multiline:
-        return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+        if " \n" in text or "\t\n" in text or text[-1:].isspace():
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        return text.strip("\n")
     return " ".join(text.split())

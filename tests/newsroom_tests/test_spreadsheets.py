@@ -303,7 +303,7 @@ def test_csv_export_opens_as_thai_in_excel_and_escapes_formulas():
     content = written([["=SUM(A1)"], ["ปูติน"], ["สอง\nบรรทัด"], ["a, b"]], "csv")
     assert content.startswith(codecs.BOM_UTF8)
     text = content.decode("utf-8-sig")
-    assert text == "cell\r\n'=SUM(A1)\r\nปูติน\r\n\"สอง\nบรรทัด\"\r\n\"a, b\"\r\n"
+    assert text == 'cell\r\n\'=SUM(A1)\r\nปูติน\r\n"สอง\nบรรทัด"\r\n"a, b"\r\n'
 
 
 def test_xlsx_export_stores_escaped_text_not_formulas():
