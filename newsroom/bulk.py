@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from newsroom.spreadsheets import Table
+from newsroom.spreadsheets import SpreadsheetError, Table
 from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
 
@@ -122,14 +122,18 @@ def _batches(rows: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def _rows(queryset) -> list[tuple]:
-    """The rows of a values_list of plain columns, read without Django's per-row work."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
+def _pairs(through, own: str, other: str, pks: list[int]) -> list[tuple[int, int]]:
+    """(owner id, target id) links of ``pks``, read in one plain query."""
+    if not pks:
         return []
+    quote, opts = connection.ops.quote_name, through._meta
+    own_column, other_column = opts.get_field(own).column, opts.get_field(other).column
+    sql = (
+        f"SELECT {quote(own_column)}, {quote(other_column)} FROM {quote(opts.db_table)} "
+        f"WHERE {quote(own_column)} IN ({', '.join(['%s'] * len(pks))})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, pks)
         return cursor.fetchall()
 
 
@@ -168,6 +172,8 @@ class Importer:
                         raise ImportFailed
             except ImportFailed:
                 pass
+            except SpreadsheetError as error:  # a malformed row further down the file
+                self._error(self.report.total + 1, "-", str(error))
         self.report.elapsed = time.perf_counter() - started
         return self.report
 
@@ -338,7 +344,7 @@ class Importer:
         current = {}
         for column in self._relations():
             through, own, other = self.spec.through[column.name]
-            links = _rows(through.objects.filter(**{f"{own}__in": pks}).values_list(own, other))
+            links = _pairs(through, own, other, pks)
             current[column.name] = by_owner = {}
             for owner, target in links:
                 by_owner.setdefault(owner, set()).add(target)
@@ -449,9 +455,9 @@ def _related_slugs(spec: Spec, column: Column, pks: list[int]) -> dict[int, list
     through, own, other = spec.through[column.name]
     links = through.objects.filter(**{f"{own}__in": pks}).values_list(own, f"{other}__slug")
     slugs: dict[int, list[str]] = {}
-    for owner, slug in links.order_by(f"{other}__slug"):
-        slugs.setdefault(owner, []).append(slug)
-    return slugs
+    for owner, slug in links.order_by(f"{other}__slug").distinct():
+        slugs.setdefault(owner, {})[slug] = None  # a source cited twice is listed once
+    return {owner: list(names) for owner, names in slugs.items()}
 
 
 def _cell(spec: Spec, column: Column, row: dict, related: dict) -> str:
