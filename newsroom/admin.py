@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.admin_io import SpreadsheetAdmin
 from newsroom.imports import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source
 
@@ -29,7 +30,8 @@ class QuoteInline(TranslationStackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(TabbedTranslationAdmin):
+class SourceAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+    spec_name = "sources"
     list_display = (
         "title",
         "publisher",
@@ -72,7 +74,8 @@ class SourceAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
+class PersonAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+    spec_name = "people"
     list_display = ("name", "kind", "role")
     list_filter = ("kind", "affiliations", MissingTranslationFilter)
     search_fields = ("slug", "name_th", "name_en", "role_th", "role_en")

@@ -12,6 +12,14 @@ from newsroom.text import clean_text
 LANGUAGE_CHOICES = [("th", _("Thai")), ("en", _("English"))]
 
 
+def import_export_permissions(model_name: str) -> list[tuple[str, str]]:
+    """Bulk import and export are rights of their own (django-import-export checks them)."""
+    return [
+        (f"import_{model_name}", _("Can import from a file")),
+        (f"export_{model_name}", _("Can export to a file")),
+    ]
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
@@ -105,6 +113,7 @@ class Source(TimestampedModel):
         ordering = ["-published_on", "slug"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = import_export_permissions("source")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(translation_of=models.F("pk")), name="source_not_translation_of_itself"
@@ -151,6 +160,7 @@ class Person(TimestampedModel):
         ordering = ["name", "slug"]
         verbose_name = _("person or organisation")
         verbose_name_plural = _("people and organisations")
+        permissions = import_export_permissions("person")
 
     def __str__(self):
         return self.name or self.slug

@@ -159,3 +159,9 @@ LOGGING = {
 # Imports: the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=500_000)
+
+# django-import-export: our own import log (ImportRecord) replaces its admin log entries;
+# import and export are permissions of their own (import_event, export_event, ...).
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

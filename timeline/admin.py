@@ -12,6 +12,7 @@ from modeltranslation.admin import (
 )
 
 from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.admin_io import SpreadsheetAdmin
 from newsroom.models import Note
 from timeline import services
 from timeline.dates import parse_fuzzy_date
@@ -72,7 +73,8 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(TabbedTranslationAdmin):
+class EventAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+    spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
         "status",
@@ -149,7 +151,8 @@ class EventAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Era)
-class EraAdmin(TabbedTranslationAdmin):
+class EraAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+    spec_name = "eras"
     list_display = ("name", "start_year", "end_year")
     search_fields = ("slug", "name_th", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -157,7 +160,8 @@ class EraAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TabbedTranslationAdmin):
+class TopicAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+    spec_name = "topics"
     list_display = ("name", "slug")
     search_fields = ("slug", "name_th", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}

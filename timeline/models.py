@@ -8,7 +8,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import missing_translation_q
-from newsroom.models import PublishableQuerySet, Source, Status, TimestampedModel
+from newsroom.models import (
+    PublishableQuerySet,
+    Source,
+    Status,
+    TimestampedModel,
+    import_export_permissions,
+)
 from timeline.dates import FuzzyDate, Precision, Qualifier, parse_fuzzy_date
 from timeline.labels import ce_years, date_label
 
@@ -26,6 +32,7 @@ class Era(TimestampedModel):
         ordering = ["start_year", "slug"]
         verbose_name = _("era")
         verbose_name_plural = _("eras")
+        permissions = import_export_permissions("era")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
@@ -50,6 +57,7 @@ class Topic(TimestampedModel):
         ordering = ["slug"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        permissions = import_export_permissions("topic")
 
     def __str__(self):
         return self.name or self.slug
@@ -143,6 +151,7 @@ class Event(TimestampedModel):
         ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = import_export_permissions("event")
         indexes = [
             models.Index(fields=["status", "date_start", "date_end"], name="event_public_order")
         ]

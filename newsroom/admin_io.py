@@ -1,0 +1,178 @@
+"""django-import-export's admin (buttons, preview, confirm) running on our import engine.
+
+Import formats carry the encoding ("CSV, Windows-874"), since the stock form has no
+encoding field; the resource hands the file to ``newsroom.imports.import_table`` and
+turns its report into the ``Result`` that the stock preview template shows.
+"""
+
+import io
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import Format
+from import_export.resources import ModelResource
+from import_export.results import Error, Result, RowResult
+
+from newsroom.bulk import Report, Spec, export_rows
+from newsroom.imports import import_table
+from newsroom.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
+
+
+class SpreadsheetFormat(Format):
+    name, title, encoding = "csv", _("CSV (encoding detected)"), None
+
+    def __init__(self, encoding=None):
+        pass  # the admin passes its own default encoding; ours is part of the format
+
+    def get_title(self):
+        return self.title
+
+    def create_dataset(self, in_stream):
+        table = open_table(
+            in_stream, format=self.name, encoding=self.encoding, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+        dataset = tablib.Dataset(headers=table.headers)
+        for _number, row in table.rows():
+            dataset.append([row.get(header, "") for header in table.headers])
+        dataset.table = table  # the engine reads the file itself, with its row numbers
+        return dataset
+
+    def export_data(self, dataset, **kwargs):
+        stream = io.BytesIO()
+        write_table(dataset, headers=dataset.headers, format=self.name, stream=stream)
+        return stream.getvalue()
+
+    def get_extension(self):
+        return self.name
+
+    def get_content_type(self):
+        return CONTENT_TYPES[self.name]
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return self.encoding is None
+
+
+class Utf8Csv(SpreadsheetFormat):
+    title, encoding = _("CSV, UTF-8"), "utf-8-sig"
+
+
+class ThaiExcelCsv(SpreadsheetFormat):
+    title, encoding = _("CSV, Windows-874 (Thai Excel)"), "cp874"
+
+
+class UnicodeText(SpreadsheetFormat):
+    title, encoding = _("Unicode text, UTF-16 (Excel)"), "utf-16"
+
+
+class Xlsx(SpreadsheetFormat):
+    name, title = "xlsx", _("Excel workbook (XLSX)")
+
+
+class Json(SpreadsheetFormat):
+    name, title = "json", _("JSON")
+
+
+IMPORT_FORMATS = [SpreadsheetFormat, Utf8Csv, ThaiExcelCsv, UnicodeText, Xlsx, Json]
+EXPORT_FORMATS = [SpreadsheetFormat, Xlsx, Json]
+
+
+def _diff(outcome, headers: list[str]) -> list[str]:
+    if outcome.action != "updated":
+        return ["" for _header in headers]
+    cells = []
+    for header in headers:
+        key = next((k for k in outcome.changes if k == header or k == f"{header}_id"), None)
+        if key is None:
+            cells.append("")
+        else:
+            old, new = outcome.changes[key]
+            cells.append(format_html("<del>{}</del> → <ins>{}</ins>", old or "∅", new or "∅"))
+    return cells
+
+
+def result_from_report(report: Report, spec: Spec) -> Result:
+    """The stock admin's preview of our report: new, updated (with a diff), unchanged, invalid."""
+    result = Result()
+    result.diff_headers = spec.headers
+    by_row: dict[int, dict[str, list[str]]] = {}
+    for error in report.errors:
+        by_row.setdefault(error.row, {}).setdefault(error.column, []).append(error.message)
+    for number, errors in sorted(by_row.items()):
+        if number == 1:  # the header: the file as a whole is wrong
+            for column, messages in errors.items():
+                result.append_base_error(Error(f"{column}: {' '.join(messages)}"))
+            continue
+        result.append_invalid_row(number, {}, ValidationError(errors or {NON_FIELD_ERRORS: []}))
+    kinds = {
+        "created": RowResult.IMPORT_TYPE_NEW,
+        "updated": RowResult.IMPORT_TYPE_UPDATE,
+        "unchanged": RowResult.IMPORT_TYPE_SKIP,
+    }
+    for outcome in sorted(report.outcomes, key=lambda o: o.row):
+        row = RowResult()
+        row.import_type, row.object_repr = kinds[outcome.action], outcome.slug
+        row.diff = _diff(outcome, spec.headers)
+        row.diff[0] = outcome.slug
+        result.append_row_result(row)
+        result.increment_row_result_total(row)
+    return result
+
+
+class SpecResource(ModelResource):
+    """A resource whose import and export are the engine's, for one spec."""
+
+    spec: Spec
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        table = getattr(dataset, "table", None)
+        report, _record = import_table(
+            spec=self.spec,
+            table=table,
+            user=kwargs.get("user"),
+            file_name=kwargs.get("file_name") or "",
+            dry_run=dry_run,
+            keep_outcomes=True,
+        )
+        return result_from_report(report, self.spec)
+
+    def export(self, queryset=None, **kwargs):
+        queryset = self.spec.model.objects.all() if queryset is None else queryset
+        dataset = tablib.Dataset(headers=self.spec.headers)
+        for row in export_rows(self.spec, queryset):
+            dataset.append(row)
+        return dataset
+
+
+def resource_for(spec: Spec) -> type[SpecResource]:
+    meta = type(
+        "Meta",
+        (),
+        {"model": spec.model, "fields": tuple(spec.headers), "import_id_fields": ("slug",)},
+    )
+    return type(f"{spec.model.__name__}Resource", (SpecResource,), {"Meta": meta, "spec": spec})
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Import and export buttons on a changelist, through the engine."""
+
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
+    spec_name = ""
+
+    def get_resource_classes(self, request):
+        from newsroom.resources import specs
+
+        return [resource_for(specs()[self.spec_name])]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)

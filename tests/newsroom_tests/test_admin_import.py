@@ -1,0 +1,103 @@
+"""Import and export in the admin: buttons, preview, confirm, permissions."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from newsroom.models import ImportRecord
+from tests.forms import form_data
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+CSV = (
+    (
+        "slug,date,title_th,title_en\r\n"
+        "korean-war-with-soviet-backing,1950/1953,สงครามเกาหลี,The Korean War, revised\r\n"
+        "brand-new-event,2026-01,เหตุการณ์ใหม่,A new event\r\n"
+    )
+    .encode("cp874")
+    .replace(b"The Korean War, revised", b'"The Korean War, revised"')
+)
+
+
+def upload(client, content, name="events.csv", format_index=0):
+    page = client.get("/admin/timeline/event/import/")
+    data = (
+        form_data(page.content.decode(), "import-form")
+        if "import-form" in page.content.decode()
+        else {}
+    )
+    data.update({"format": [str(format_index)], "import_file": SimpleUploadedFile(name, content)})
+    return client.post("/admin/timeline/event/import/", data)
+
+
+def test_changelist_shows_import_export_buttons_beside_the_language_tabs(editor_client):
+    html = editor_client.get("/admin/timeline/event/").content.decode()
+    assert "/admin/timeline/event/import/" in html and "/admin/timeline/event/export/" in html
+    change = editor_client.get(f"/admin/timeline/event/{Event.objects.first().pk}/change/")
+    assert "tabbed_translation_fields.js" in change.content.decode()
+
+
+def test_preview_then_confirm_writes_exactly_what_was_previewed(editor_client):
+    preview = upload(editor_client, CSV)
+    html = preview.content.decode()
+    assert preview.status_code == 200, html
+    assert "brand-new-event" in html and "<ins>The Korean War, revised</ins>" in html
+    assert not Event.objects.filter(slug="brand-new-event").exists()  # nothing written yet
+    confirm = form_data(html, "confirm-form") or {
+        name: [value]
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    }
+    done = editor_client.post("/admin/timeline/event/process_import/", confirm)
+    assert done.status_code == 302
+    assert Event.objects.get(slug="brand-new-event").title_th == "เหตุการณ์ใหม่"
+    assert Event.objects.get(slug="korean-war-with-soviet-backing").title_en == (
+        "The Korean War, revised"
+    )
+    record = ImportRecord.objects.get(state="done")
+    assert (record.created, record.updated, record.encoding) == (1, 1, "cp874")
+    assert record.user.username == "test-editor" and record.file_name == "events.csv"
+
+
+def test_every_invalid_row_is_shown_and_nothing_can_be_confirmed(editor_client):
+    bad = b"slug,date,title_en\nok-row,2012,Fine\nbad slug,2025-13,\nother,1888-02-30,x\n"
+    html = upload(editor_client, bad).content.decode()
+    assert "not a slug" in html and "2025-13" in html and "1888-02-30" in html
+    assert 'id="confirm-form"' not in html and "process_import" not in html
+    assert not Event.objects.filter(slug="ok-row").exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(editor_client):
+    html = upload(editor_client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 50).content.decode()
+    assert "PNG" in html or "not a spreadsheet" in html.lower()
+
+
+def test_export_downloads_the_contract_columns(editor_client):
+    page = editor_client.get("/admin/timeline/event/export/").content.decode()
+    checked = re.findall(r'<input type="checkbox" name="(eventresource_\w+)"[^>]* checked>', page)
+    data = dict.fromkeys(checked, "on") | {"format": "0", "resource": "0"}
+    response = editor_client.post("/admin/timeline/event/export/", data)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeffslug,date,display_date_th".encode())
+    assert response.content.count(b"\r\n") > Event.objects.count()
+
+
+def test_without_the_import_permission_there_is_no_button_and_no_way_in(client):
+    user = get_user_model().objects.create_user(
+        "viewer", password="x-long-passphrase", is_staff=True
+    )
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_event", "change_event"])
+    )
+    client.force_login(user)
+    assert (
+        "/admin/timeline/event/import/" not in client.get("/admin/timeline/event/").content.decode()
+    )
+    assert client.get("/admin/timeline/event/import/").status_code == 403
+    assert client.get("/admin/timeline/event/export/").status_code == 403
