@@ -289,12 +289,25 @@ class Importer:
             )
         elif slug:
             self.rows_of_slug[slug] = number
+            for name in self._self_references():  # later rows may name this one
+                self.lookups[name].setdefault(slug, None)
         if self.spec.one_of and not any(raw.get(name) for name in self.spec.one_of):
             self._error(number, " / ".join(self.spec.one_of), _("give at least one of these"))
 
     # Writing one batch ---------------------------------------------------------------
 
     def _import_batch(self, batch: list[tuple[int, dict]]) -> None:
+        if self.report.total + len(batch) > settings.IMPORT_MAX_ROWS:
+            self._error(
+                batch[-1][0],
+                "-",
+                _(
+                    "the file has more than %(limit)s rows, the most one import takes; "
+                    "split it into smaller files"
+                )
+                % {"limit": settings.IMPORT_MAX_ROWS},
+            )
+            raise ImportFailed
         parsed = []
         for number, raw in batch:
             values, relations, ok = self._parse_row(number, raw)
@@ -315,7 +328,6 @@ class Importer:
         self.report.updated += len(updates)
         if self.keep_outcomes:
             self.report.outcomes += [RowOutcome(n, v["slug"], "created") for n, v, _r in creates]
-        self._remember_new_slugs(creates)
         if not (self.report.errors or self.dry_run):
             # modeltranslation fills the base columns (`title`) in the active language.
             with translation.override(settings.LANGUAGE_CODE):
@@ -336,6 +348,11 @@ class Importer:
 
     def _existing(self, slugs: list[str]):
         return self.spec.model.objects.filter(slug__in=slugs).values(*self._value_names())
+
+    def _self_references(self) -> list[str]:
+        return [
+            c.name for c in self.present if c.kind in ("fk", "many") and c.target is self.spec.model
+        ]
 
     def _relations(self):
         return [c for c in self.present if c.kind == "many"]
@@ -367,13 +384,6 @@ class Importer:
             if self.keep_outcomes:
                 self.report.outcomes.append(RowOutcome(number, old["slug"], "unchanged"))
 
-    def _remember_new_slugs(self, creates) -> None:
-        """Later rows may name rows created earlier in the same file (an organisation)."""
-        for column in self._relations() + [c for c in self.present if c.kind == "fk"]:
-            if column.target is self.spec.model:
-                for _n, values, _r in creates:
-                    self.lookups[column.name].setdefault(values["slug"], None)
-
     def _write(self, creates, updates, current) -> None:
         model = self.spec.model
         insert_rows(model, [values for _n, values, _r in creates])
@@ -386,9 +396,8 @@ class Importer:
             if creates
             else {}
         )
-        for column in self._relations() + [c for c in self.present if c.kind == "fk"]:
-            if column.target is model:
-                self.lookups[column.name].update(created)
+        for name in self._self_references():
+            self.lookups[name].update(created)
         update_rows(
             model,
             [

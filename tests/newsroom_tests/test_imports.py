@@ -216,3 +216,41 @@ def test_undo_removes_created_rows_and_restores_updated_values(tmp_path):
     assert event.title_en == old_title and set(event.people.all()) == old_people
     assert not Event.objects.filter(slug="brand-new").exists()
     assert ImportRecord.objects.get().state == "undone"
+
+
+def test_a_file_over_the_row_limit_is_refused_whole(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    path = write_csv(tmp_path / "two.csv", ROWS, encoding="utf-8")
+    with pytest.raises(CommandError):
+        run("import_events", str(path))
+    assert "more than 1 rows" in ImportRecord.objects.get().errors[0]
+    assert not Event.objects.filter(slug="putin-visits-pyongyang").exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    path = write_csv(tmp_path / "big.csv", ROWS * 5, encoding="utf-8")
+    with pytest.raises(CommandError, match="MB"):
+        run("import_events", str(path))
+
+
+@pytest.mark.parametrize("things", ["sources", "eras", "topics", "people"])
+def test_the_other_tables_round_trip_unchanged(things, tmp_path):
+    path = tmp_path / f"{things}.csv"
+    run(f"export_{things}", "-o", str(path))
+    assert "updated 0" in run(f"import_{things}", str(path))
+
+
+def test_people_can_name_organisations_created_earlier_in_the_same_file(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "slug,kind,name_en,affiliations\n"
+        "new-institute,organisation,New Institute,\n"
+        "new-analyst,person,New Analyst,new-institute|csis\n",
+        encoding="utf-8",
+    )
+    run("import_people", str(path))
+    from newsroom.models import Person
+
+    analyst = Person.objects.get(slug="new-analyst")
+    assert set(analyst.affiliations.values_list("slug", flat=True)) == {"new-institute", "csis"}
