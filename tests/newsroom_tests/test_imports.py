@@ -254,3 +254,23 @@ def test_people_can_name_organisations_created_earlier_in_the_same_file(tmp_path
 
     analyst = Person.objects.get(slug="new-analyst")
     assert set(analyst.affiliations.values_list("slug", flat=True)) == {"new-institute", "csis"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "events.csv",
+        "events.xlsx",
+        "events.json",
+        "sources.csv",
+        "eras.csv",
+        "topics.csv",
+        "people.csv",
+    ],
+)
+def test_the_readme_sample_files_import_cleanly(name):
+    from django.conf import settings
+
+    things = name.split(".")[0]
+    path = settings.BASE_DIR / "fixtures" / "samples" / name
+    assert "errors 0" in run(f"import_{things}", str(path), "--dry-run")
