@@ -40,9 +40,12 @@ setup: install .env
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 
+# The web server, and beside it the worker that runs background imports (django.tasks).
 serve: install .env
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 run: setup serve
 

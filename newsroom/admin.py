@@ -129,6 +129,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        if obj.state in (ImportRecord.State.QUEUED, ImportRecord.State.RUNNING):
+            return _("%(done)s rows checked") % {"done": obj.rows_done}
+        return "✓" if obj.state == ImportRecord.State.DONE else "—"
+
     @admin.display(description=_("errors"))
     def error_count(self, obj):
         return len(obj.errors)

@@ -10,6 +10,8 @@ import io
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -18,7 +20,7 @@ from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
 
 from newsroom.bulk import Report, Spec, export_rows
-from newsroom.imports import import_table
+from newsroom.imports import import_enqueue, import_table
 from newsroom.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
 
 
@@ -39,6 +41,7 @@ class SpreadsheetFormat(Format):
         for _number, row in table.rows():
             dataset.append([row.get(header, "") for header in table.headers])
         dataset.table = table  # the engine reads the file itself, with its row numbers
+        dataset.raw, dataset.import_format = in_stream, self
         return dataset
 
     def export_data(self, dataset, **kwargs):
@@ -170,6 +173,39 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         from newsroom.resources import specs
 
         return [resource_for(specs()[self.spec_name])]
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """Large files go to the background; the editor is told when they end."""
+        if len(dataset) <= settings.IMPORT_BACKGROUND_ROWS:
+            return super().process_dataset(dataset, form, request, **kwargs)
+        from newsroom.resources import specs
+
+        import_format = dataset.import_format
+        record = import_enqueue(
+            spec=specs()[self.spec_name],
+            data=dataset.raw,
+            user=request.user,
+            file_name=kwargs.get("file_name") or form.cleaned_data.get("original_file_name") or "",
+            file_format=import_format.name,
+            encoding=import_format.encoding,
+        )
+        result = Result()
+        result.queued_record = record
+        return result
+
+    def process_result(self, result, request):
+        record = getattr(result, "queued_record", None)
+        if record is None:
+            return super().process_result(result, request)
+        self.message_user(
+            request,
+            _(
+                "%(file)s is being imported in the background. Its progress is under Imports; "
+                "you will be told here when it ends."
+            )
+            % {"file": record.file_name},
+        )
+        return HttpResponseRedirect(reverse("admin:newsroom_importrecord_change", args=[record.pk]))
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, SpreadsheetError):

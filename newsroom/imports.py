@@ -116,3 +116,54 @@ def _restore_relation(spec: Spec, name: str, pk: int, old_ids: set[int]) -> None
     through.objects.bulk_create(
         [through(**{f"{own}_id": pk, f"{other}_id": target}) for target in old_ids - present]
     )
+
+
+def import_enqueue(
+    *, spec: Spec, data: bytes, file_name: str, file_format: str, encoding: str | None, user
+) -> ImportRecord:
+    """Keep the file and import it in the background (django.tasks); return its record."""
+    from django.core.files.base import ContentFile
+
+    from newsroom.tasks import import_in_background
+
+    record = ImportRecord(
+        model=ContentType.objects.get_for_model(spec.model),
+        user=user,
+        file_name=file_name,
+        file_format=file_format,
+        encoding=encoding or "",
+        background=True,
+        state=ImportRecord.State.QUEUED,
+    )
+    record.file.save(file_name, ContentFile(data), save=False)
+    record.save()
+    transaction.on_commit(lambda: import_in_background.enqueue(record.pk))
+    return record
+
+
+def import_recorded_file(*, record: ImportRecord) -> Report:
+    """Run a queued import: check every row first (progress visible), then write it all."""
+    from newsroom.spreadsheets import open_table
+
+    spec = spec_for(record.model.model_class())
+    with record.file.open("rb") as stream:
+        table = open_table(
+            stream.read(),
+            filename=record.file_name,
+            format=record.file_format or None,
+            encoding=record.encoding or None,
+        )
+    ImportRecord.objects.filter(pk=record.pk).update(
+        state=ImportRecord.State.RUNNING, encoding=table.encoding
+    )
+
+    def progress(report: Report) -> None:  # outside any transaction: others see it at once
+        ImportRecord.objects.filter(pk=record.pk).update(rows_done=report.total)
+
+    check = Importer(spec, dry_run=True, on_batch=progress).run(table)
+    if not check.ok:
+        _finish(record, check)
+        return check
+    record.refresh_from_db()
+    report, _record = import_table(spec=spec, table=table, record=record)
+    return report

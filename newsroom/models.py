@@ -250,6 +250,7 @@ class ImportRecord(models.Model):
     """One import of a file: who, when, what, and what it changed (so that it can be undone)."""
 
     class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
@@ -269,6 +270,14 @@ class ImportRecord(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
+    file = models.FileField(
+        _("stored file"),
+        upload_to="imports/",
+        blank=True,
+        help_text=_("Kept for imports run in the background."),
+    )
+    background = models.BooleanField(_("in the background"), default=False)
+    notified = models.BooleanField(_("editor told"), default=False)
     file_format = models.CharField(_("format"), max_length=10, blank=True)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     state = models.CharField(

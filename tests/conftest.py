@@ -15,6 +15,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", SEED, verbosity=0)
 
 
+@pytest.fixture
+def seeded():
+    """Transactional tests start from an empty database: load the fixtures again."""
+    call_command("loaddata", SEED, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's default language, whatever the last one left active."""
@@ -23,9 +29,10 @@ def _site_language():
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_and_static(settings):
+def _plain_http_and_static(settings, tmp_path):
     # Tests run over plain HTTP and without a collectstatic manifest.
     settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"  # files kept for background imports
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

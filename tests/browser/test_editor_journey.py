@@ -1,17 +1,9 @@
 import pytest
-from django.core.management import call_command
 
 from newsroom.services import editor_create
-from tests.conftest import SEED
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def seeded():
-    """Transactional tests start from an empty database: load the fixtures again."""
-    call_command("loaddata", SEED, verbosity=0)
 
 
 def test_editor_logs_in_edits_the_english_title_in_its_tab_and_sees_it_online(

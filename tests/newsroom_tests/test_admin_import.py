@@ -101,3 +101,68 @@ def test_without_the_import_permission_there_is_no_button_and_no_way_in(client):
     )
     assert client.get("/admin/timeline/event/import/").status_code == 403
     assert client.get("/admin/timeline/event/export/").status_code == 403
+
+
+def _confirm_data(preview_html):
+    return form_data(preview_html, "confirm-form") or {
+        name: [value]
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview_html
+        )
+    }
+
+
+# The worker closes its database connection after a task, as in production: these tests
+# commit for real instead of running inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_imports_in_the_background_and_the_editor_is_told(
+    seeded, editor_client, settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    confirm = _confirm_data(upload(editor_client, CSV).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = editor_client.post("/admin/timeline/event/process_import/", confirm)
+    record = ImportRecord.objects.get()
+    assert queued.status_code == 302
+    assert queued["Location"].endswith(f"/importrecord/{record.pk}/change/")
+    assert record.state == "queued" and record.background and record.file
+    assert not Event.objects.filter(slug="brand-new-event").exists()  # no worker has run yet
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)  # the real worker
+
+    record.refresh_from_db()
+    assert (record.state, record.created, record.updated, record.rows_done) == ("done", 1, 1, 2)
+    assert Event.objects.get(slug="brand-new-event").title_th == "เหตุการณ์ใหม่"
+    english = {"accept-language": "en"}
+    notice = editor_client.get("/admin/", headers=english).content.decode()
+    assert "has finished: 1 created, 1 updated, 0 unchanged" in notice
+    assert "has finished" not in editor_client.get("/admin/", headers=english).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_import_with_errors_writes_nothing_and_says_so(
+    seeded, editor_client, editor, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from newsroom.imports import import_enqueue
+    from newsroom.resources import specs
+
+    data = b"slug,date,title_en\nok-row,2012,X\nbad slug,2012,Y\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        record = import_enqueue(
+            spec=specs()["events"],
+            data=data,
+            file_name="bad.csv",
+            file_format="csv",
+            encoding=None,
+            user=editor,
+        )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    record.refresh_from_db()
+    assert record.state == "failed" and "not a slug" in record.errors[0]
+    assert not Event.objects.filter(slug="ok-row").exists()
+    page = editor_client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+    assert "failed with 1 error(s); nothing was written" in page

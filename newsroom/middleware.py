@@ -1,0 +1,50 @@
+"""Tell editors, on their next admin page, that their background imports have ended."""
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from newsroom.models import ImportRecord
+
+
+def import_notices(get_response):
+    def middleware(request):
+        user = getattr(request, "user", None)
+        if request.path.startswith("/admin/") and user and user.is_authenticated:
+            _tell(request, user)
+        return get_response(request)
+
+    return middleware
+
+
+def _tell(request, user) -> None:
+    ended = ImportRecord.objects.filter(
+        user=user,
+        background=True,
+        notified=False,
+        state__in=[ImportRecord.State.DONE, ImportRecord.State.FAILED],
+    )
+    for record in ended:
+        if record.state == ImportRecord.State.DONE:
+            messages.success(
+                request,
+                _(
+                    "Your import of %(file)s has finished: %(created)s created, %(updated)s "
+                    "updated, %(unchanged)s unchanged."
+                )
+                % {
+                    "file": record.file_name,
+                    "created": record.created,
+                    "updated": record.updated,
+                    "unchanged": record.unchanged,
+                },
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "Your import of %(file)s failed with %(count)s error(s); nothing was "
+                    "written. See Imports."
+                )
+                % {"file": record.file_name, "count": len(record.errors)},
+            )
+    ended.update(notified=True)
