@@ -112,7 +112,8 @@ def result_from_report(report: Report, spec: Spec) -> Result:
             for column, messages in errors.items():
                 result.append_base_error(Error(f"{column}: {' '.join(messages)}"))
             continue
-        result.append_invalid_row(number, {}, ValidationError(errors or {NON_FIELD_ERRORS: []}))
+        values = report.invalid_values.get(number, {})
+        result.append_invalid_row(number, values, ValidationError(errors or {NON_FIELD_ERRORS: []}))
     kinds = {
         "created": RowResult.IMPORT_TYPE_NEW,
         "updated": RowResult.IMPORT_TYPE_UPDATE,

@@ -93,6 +93,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
+    invalid_values: dict[int, dict[str, str]] = field(default_factory=dict)  # for the preview
     elapsed: float = 0.0
     dry_run: bool = False
 
@@ -221,7 +222,10 @@ class Importer:
                 for message in error.messages:
                     self._error(number, column.name, message)
         self._check_row(number, raw, values)
-        return values, relations, len(self.report.errors) == errors_before
+        ok = len(self.report.errors) == errors_before
+        if not ok and self.keep_outcomes:
+            self.report.invalid_values[number] = raw
+        return values, relations, ok
 
     def _parse_cell(self, column: Column, text: str, values: dict, relations: dict) -> str:
         """Put the cell's value(s) in ``values`` or ``relations``; return a note, if any."""

@@ -66,6 +66,7 @@ def test_every_invalid_row_is_shown_and_nothing_can_be_confirmed(editor_client):
     bad = b"slug,date,title_en\nok-row,2012,Fine\nbad slug,2025-13,\nother,1888-02-30,x\n"
     html = upload(editor_client, bad).content.decode()
     assert "not a slug" in html and "2025-13" in html and "1888-02-30" in html
+    assert "<td>bad slug</td>" in html  # the invalid row is shown with its own values
     assert 'id="confirm-form"' not in html and "process_import" not in html
     assert not Event.objects.filter(slug="ok-row").exists()
 
