@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import Format
+from import_export.forms import ExportForm
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
 
@@ -168,6 +169,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
 
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
+    export_form_class = ExportForm  # the columns are a contract: no per-field choice
     spec_name = ""
 
     def get_resource_classes(self, request):
