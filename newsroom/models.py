@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from newsroom.i18n import translated_fields
 from newsroom.text import clean_text
@@ -285,9 +286,9 @@ class ImportRecord(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("rows", "created"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("rows", "updated"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("rows", "unchanged"), default=0)
     created_ids = models.JSONField(_("rows created"), default=list, blank=True, editable=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from newsroom.spreadsheets import (
     CONTENT_TYPES,
@@ -21,6 +22,14 @@ from newsroom.spreadsheets import (
     open_table,
     write_table,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (the site's default language is Thai)."""
+    with translation.override("en"):
+        yield
+
 
 FILES = Path(__file__).resolve().parent.parent / "files"
 HEADERS = ["date", "year", "title_th", "title_en", "summary_th"]
