@@ -159,7 +159,7 @@ LOGGING = {
 }
 
 # Imports: the largest file and the most rows one import takes.
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=500_000)
 
 # django-import-export: our own import log (ImportRecord) replaces its admin log entries;
