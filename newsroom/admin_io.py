@@ -20,7 +20,8 @@ from import_export.forms import ExportForm
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
 
-from newsroom.bulk import Report, Spec, export_rows
+from newsroom.bulk import Report, Spec
+from newsroom.exports import export_rows
 from newsroom.imports import import_enqueue, import_table
 from newsroom.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
 

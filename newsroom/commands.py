@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from newsroom.bulk import export_rows
+from newsroom.exports import export_rows
 from newsroom.imports import import_table
 from newsroom.resources import specs
 from newsroom.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table

@@ -54,14 +54,19 @@ EVENT_SPEC = Spec(
     add_only=frozenset({"sources"}),
 )
 
+# The columns eras and topics share.
+NAMED = (
+    Column("slug", "slug", required=True),
+    Column("name_th"),
+    Column("name_en"),
+    Column("description_th"),
+    Column("description_en"),
+)
+
 ERA_SPEC = Spec(
     model=Era,
     columns=(
-        Column("slug", "slug", required=True),
-        Column("name_th"),
-        Column("name_en"),
-        Column("description_th"),
-        Column("description_en"),
+        *NAMED,
         Column("start_year", "start_year", required=True),
         Column("end_year", "end_year"),
     ),
@@ -78,12 +83,6 @@ ERA_SPEC = Spec(
 
 TOPIC_SPEC = Spec(
     model=Topic,
-    columns=(
-        Column("slug", "slug", required=True),
-        Column("name_th"),
-        Column("name_en"),
-        Column("description_th"),
-        Column("description_en"),
-    ),
+    columns=NAMED,
     one_of=("name_th", "name_en"),
 )
