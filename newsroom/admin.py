@@ -6,8 +6,9 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
+from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.imports import import_undo
-from newsroom.models import ImportRecord, Note, Person, Quote, Source
+from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
 
 admin.site.site_header = _("Russia–North Korea timeline: newsroom")
 admin.site.site_title = _("Newsroom")
@@ -30,7 +31,7 @@ class QuoteInline(TranslationStackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+class SourceAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "sources"
     list_display = (
         "title",
@@ -48,7 +49,8 @@ class SourceAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
     date_hierarchy = "published_on"
     inlines = (NoteInline, QuoteInline)
     fieldsets = (
-        (None, {"fields": ("title", "summary", "slug", "status")}),
+        (None, {"fields": ("title", "summary", "slug")}),
+        (_("Publishing"), {"fields": ("status", "publish_at", "workflow_log")}),
         (
             _("Publication"),
             {
@@ -151,3 +153,30 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_undo_permission(self, request):
         return request.user.has_perm("newsroom.delete_importrecord")
+
+
+@admin.register(WorkflowLog)
+class WorkflowLogAdmin(admin.ModelAdmin):
+    """Every move between workflow states: read-only."""
+
+    list_display = (
+        "at",
+        "content_type",
+        "object_id",
+        "from_status",
+        "to_status",
+        "publish_at",
+        "by",
+        "reason",
+    )
+    list_filter = ("to_status", "content_type", "by")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,14 +22,41 @@ def import_export_permissions(model_name: str) -> list[tuple[str, str]]:
     ]
 
 
+def publish_permission(model_name: str) -> tuple[str, str]:
+    """Moving an item to or from the public is a right of its own (chief editors have it)."""
+    return (f"publish_{model_name}", _("Can publish, unpublish and archive"))
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
     PUBLISHED = "published", _("published")
+    UNPUBLISHED = "unpublished", _("unpublished")
+    ARCHIVED = "archived", _("archived")
+
+
+def published_q(prefix: str = "") -> Q:
+    """Published, and its publish time (if any) reached when the query is made: a scheduled
+    item appears by itself, with no job to run."""
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now})
+    )
+
+
+def is_public(item) -> bool:
+    """Whether readers see ``item`` now (the Python side of ``published_q``)."""
+    return item.status == Status.PUBLISHED and (
+        item.publish_at is None or item.publish_at <= timezone.now()
+    )
 
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(published_q())
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
 
 class CleanedTextModel(models.Model):
@@ -107,6 +135,13 @@ class Source(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty to publish at once; a later time schedules it."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -114,7 +149,7 @@ class Source(TimestampedModel):
         ordering = ["-published_on", "slug"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        permissions = import_export_permissions("source")
+        permissions = [*import_export_permissions("source"), publish_permission("source")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(translation_of=models.F("pk")), name="source_not_translation_of_itself"
@@ -320,3 +355,32 @@ class ImportChange(models.Model):
 
     def __str__(self):
         return f"#{self.object_id}"
+
+
+class WorkflowLog(models.Model):
+    """One move of an event or a source between workflow states: who, when, why."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.BigIntegerField(db_index=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow log")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="workflowlog_item")]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -6,20 +6,32 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
 
 EDITORIAL_APPS = ("newsroom", "timeline")
-EDITORS_GROUP = "Editors"
+ROLE_GROUPS = {"chief": "Chief editors", "editor": "Editors"}
+# What only chief editors may do: publish, unpublish, archive, and undo an import.
+CHIEF_ONLY = Q(codename__startswith="publish_") | Q(codename="delete_importrecord")
 
 
-def editors_group_ensure() -> Group:
-    """The group that may add, change, delete and view everything editorial."""
-    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS))
+def role_group_ensure(role: str) -> Group:
+    """The group of a role, with exactly that role's permissions."""
+    group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+    permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
+    if role != "chief":
+        permissions = permissions.exclude(CHIEF_ONLY)
+    group.permissions.set(permissions)
     return group
 
 
+def editors_group_ensure() -> Group:
+    return role_group_ensure("editor")
+
+
 @transaction.atomic
-def editor_create(*, username: str, password: str | None = None) -> tuple[AbstractUser, str]:
+def editor_create(
+    *, username: str, password: str | None = None, role: str = "editor"
+) -> tuple[AbstractUser, str]:
     """Create a staff account in the Editors group; return it with its password.
 
     Without ``password`` one is generated: the caller shows it once, nothing stores it.
@@ -33,5 +45,5 @@ def editor_create(*, username: str, password: str | None = None) -> tuple[Abstra
     user.set_password(password)
     user.full_clean()
     user.save()
-    user.groups.add(editors_group_ensure())
+    user.groups.add(role_group_ensure(role))
     return user, password

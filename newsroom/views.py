@@ -1,10 +1,31 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from newsroom.models import Note, Person, Quote, Source
+from newsroom.models import Note, Person, Quote, Source, is_public, published_q
 from timeline.models import Event
+
+
+class PreviewMixin:
+    """Staff who may change an item see it before it is public, as readers will, marked."""
+
+    def base_queryset(self):
+        opts = self.model._meta
+        if self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return self.model.objects.all()
+        return self.model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not is_public(self.object), **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 def _published_events():
@@ -19,19 +40,18 @@ class SourceListView(ListView):
         return (
             Source.objects.published()
             .select_related("translation_of")
-            .annotate(
-                event_count=Count("events", filter=Q(events__status="published"), distinct=True)
-            )
+            .annotate(event_count=Count("events", filter=published_q("events__"), distinct=True))
         )
 
 
-class SourceDetailView(DetailView):
+class SourceDetailView(PreviewMixin, DetailView):
+    model = Source
     template_name = "newsroom/source_detail.html"
     context_object_name = "source"
 
     def get_queryset(self):
         return (
-            Source.objects.published()
+            self.base_queryset()
             .select_related("translation_of")
             .prefetch_related(
                 Prefetch("events", _published_events().distinct()),
@@ -48,7 +68,7 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         return Person.objects.annotate(
-            event_count=Count("events", filter=Q(events__status="published"), distinct=True)
+            event_count=Count("events", filter=published_q("events__"), distinct=True)
         )
 
 
@@ -60,7 +80,7 @@ class PersonDetailView(DetailView):
         return Person.objects.prefetch_related(
             Prefetch("events", _published_events()),
             Prefetch(
-                "quotes", Quote.objects.select_related("source").filter(source__status="published")
+                "quotes", Quote.objects.select_related("source").filter(published_q("source__"))
             ),
             "affiliations",
             "members",

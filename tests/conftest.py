@@ -58,3 +58,23 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
+@pytest.fixture
+def chief(db):
+    from newsroom.services import editor_create
+
+    user, _password = editor_create(
+        username="test-chief", password="a-long-test-passphrase", role="chief"
+    )
+    return user
+
+
+@pytest.fixture
+def chief_client(chief):
+    """A client of its own (``client`` and ``editor_client`` are one shared client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(chief)
+    return client

@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
+from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.models import Note
 from timeline import services
 from timeline.dates import parse_fuzzy_date
@@ -73,7 +74,7 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+class EventAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
@@ -94,7 +95,8 @@ class EventAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
     list_select_related = ("era",)
     inlines = (CitationInline, EventNoteInline)
     fieldsets = (
-        (None, {"fields": ("title", "summary", "body", "slug", "status", "citation_warning")}),
+        (None, {"fields": ("title", "summary", "body", "slug", "citation_warning")}),
+        (_("Publishing"), {"fields": ("status", "publish_at", "workflow_log")}),
         (
             _("Date"),
             {

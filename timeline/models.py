@@ -14,6 +14,7 @@ from newsroom.models import (
     Status,
     TimestampedModel,
     import_export_permissions,
+    publish_permission,
 )
 from timeline.dates import FuzzyDate, Precision, Qualifier, parse_fuzzy_date
 from timeline.labels import ce_years, date_label
@@ -140,6 +141,13 @@ class Event(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty to publish at once; a later time schedules it."),
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -151,7 +159,7 @@ class Event(TimestampedModel):
         ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        permissions = import_export_permissions("event")
+        permissions = [*import_export_permissions("event"), publish_permission("event")]
         indexes = [
             models.Index(fields=["status", "date_start", "date_end"], name="event_public_order")
         ]

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
-from newsroom.models import Note, Quote
+from newsroom.models import Note, Quote, published_q
 from timeline.models import Citation, Event
 
 _EARLIEST, _LATEST = datetime.date.min, datetime.date.max
@@ -25,16 +25,17 @@ def timeline_events(*, era: str = "", topic: str = ""):
     return events
 
 
-def event_detail_queryset():
+def event_detail_queryset(*, events=None):
+    """The event page's query; ``events`` narrows (by default: the published ones)."""
     return (
-        Event.objects.published()
+        (Event.objects.published() if events is None else events)
         .select_related("era")
         .prefetch_related(
             "topics",
             "people",
             Prefetch(
                 "citations",
-                Citation.objects.select_related("source").filter(source__status="published"),
+                Citation.objects.select_related("source").filter(published_q("source__")),
             ),
             Prefetch("quotes", Quote.objects.select_related("person", "source")),
             Prefetch("notes", Note.objects.filter(is_public=True)),

@@ -1,8 +1,9 @@
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Source
+from newsroom.views import PreviewMixin
 from timeline import selectors
-from timeline.models import Era, Topic
+from timeline.models import Era, Event, Topic
 
 
 class EventListView(ListView):
@@ -26,12 +27,13 @@ class EventListView(ListView):
         )
 
 
-class EventDetailView(DetailView):
+class EventDetailView(PreviewMixin, DetailView):
+    model = Event
     template_name = "timeline/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self):
-        return selectors.event_detail_queryset()
+        return selectors.event_detail_queryset(events=self.base_queryset())
 
     def get_context_data(self, **kwargs):
         previous, following = selectors.adjacent_events(event=self.object)

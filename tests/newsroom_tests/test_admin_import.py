@@ -170,15 +170,26 @@ def test_a_background_import_with_errors_writes_nothing_and_says_so(
     assert "failed with 1 error(s); nothing was written" in page
 
 
-def test_an_editor_undoes_an_import_from_the_imports_list(editor_client):
+def test_a_chief_editor_undoes_an_import_from_the_imports_list(chief_client):
     korean_war = Event.objects.get(slug="korean-war-with-soviet-backing")
-    confirm = _confirm_data(upload(editor_client, CSV).content.decode())
-    editor_client.post("/admin/timeline/event/process_import/", confirm)
+    confirm = _confirm_data(upload(chief_client, CSV).content.decode())
+    chief_client.post("/admin/timeline/event/process_import/", confirm)
     record = ImportRecord.objects.get(state="done")
-    response = editor_client.post(
+    response = chief_client.post(
         "/admin/newsroom/importrecord/", {"action": "undo", "_selected_action": [record.pk]}
     )
     assert response.status_code == 302
     assert not Event.objects.filter(slug="brand-new-event").exists()
     assert Event.objects.get(pk=korean_war.pk).title_en == korean_war.title_en
     assert ImportRecord.objects.get(pk=record.pk).state == "undone"
+
+
+def test_an_editor_may_not_undo_an_import(editor_client):
+    confirm = _confirm_data(upload(editor_client, CSV).content.decode())
+    editor_client.post("/admin/timeline/event/process_import/", confirm)
+    record = ImportRecord.objects.get(state="done")
+    editor_client.post(
+        "/admin/newsroom/importrecord/", {"action": "undo", "_selected_action": [record.pk]}
+    )
+    assert ImportRecord.objects.get(pk=record.pk).state == "done"
+    assert Event.objects.filter(slug="brand-new-event").exists()

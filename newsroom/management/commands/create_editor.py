@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
         parser.add_argument(
+            "--role",
+            choices=["chief", "editor"],
+            default="chief",
+            help="chief editors also publish, unpublish and undo imports",
+        )
+        parser.add_argument(
             "--prompt", action="store_true", help="Ask for the password when a terminal is present."
         )
         parser.add_argument(
@@ -24,10 +30,10 @@ class Command(BaseCommand):
             help="Say so and succeed when the account exists already.",
         )
 
-    def handle(self, *, username, prompt, if_missing, **options):
+    def handle(self, *, username, role, prompt, if_missing, **options):
         password = self._ask() if prompt and sys.stdin.isatty() else None
         try:
-            user, password_used = editor_create(username=username, password=password)
+            user, password_used = editor_create(username=username, password=password, role=role)
         except ValueError as error:
             if if_missing:
                 self.stdout.write(
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(error) from error
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(self.style.SUCCESS(f"Editor account created: {user.username}"))
+        self.stdout.write(self.style.SUCCESS(f"Account created: {user.username} ({role})"))
         if password is None:
             self.stdout.write(f"Password (shown once, not stored anywhere): {password_used}")
 

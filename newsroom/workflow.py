@@ -1,0 +1,99 @@
+"""The editorial workflow: which moves exist, who may make them, and the log of each.
+
+Every entry point (admin actions, the change form, imports, commands) moves items
+through ``item_transition``, or for imports through ``may_set_status`` and ``log_rows``.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsroom.models import Status, WorkflowLog
+from newsroom.sql import insert_rows
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},
+    Status.REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.DRAFT, Status.UNPUBLISHED, Status.ARCHIVED},
+    Status.UNPUBLISHED: {Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED},
+    Status.ARCHIVED: {Status.DRAFT},
+}
+# Moving an item to, or away from, the public needs the publish right.
+PUBLIC_STATES = {Status.PUBLISHED, Status.UNPUBLISHED, Status.ARCHIVED}
+
+
+def _label(state: str) -> str:
+    return str(Status(state).label) if state in Status.values else state
+
+
+def move_error(old: str, new: str) -> str:
+    """Why no item may go from ``old`` to ``new`` ("" if the workflow allows it)."""
+    if old and new != old and new not in TRANSITIONS.get(old, set()):
+        return _("an item that is %(old)s cannot become %(new)s") % {
+            "old": _label(old),
+            "new": _label(new),
+        }
+    return ""
+
+
+def right_error(*, model, user, old: str, new: str) -> str:
+    """Why ``user`` may not make that move ("" if allowed; None is the system itself)."""
+    if user is None or new == old:
+        return ""
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return _("you may not change %(things)s") % {"things": opts.verbose_name_plural}
+    if (new in PUBLIC_STATES or old == Status.PUBLISHED) and not user.has_perm(
+        f"{opts.app_label}.publish_{opts.model_name}"
+    ):
+        return _("only a chief editor may make an item %(new)s") % {"new": _label(new)}
+    return ""
+
+
+def transition_error(*, model, user, old: str, new: str) -> str:
+    return move_error(old, new) or right_error(model=model, user=user, old=old, new=new)
+
+
+@transaction.atomic
+def item_transition(*, item, to: str, by, publish_at=None, reason: str = "") -> None:
+    """Move one event or source to state ``to``; a future ``publish_at`` schedules it."""
+    if error := move_error(item.status, to):
+        raise ValidationError(error)
+    if error := right_error(model=type(item), user=by, old=item.status, new=to):
+        raise PermissionDenied(error)
+    old, item.status = item.status, to
+    item.publish_at = publish_at if to == Status.PUBLISHED else None
+    type(item).objects.filter(pk=item.pk).update(
+        status=to, publish_at=item.publish_at, updated_at=timezone.now()
+    )
+    WorkflowLog.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        from_status=old,
+        to_status=to,
+        publish_at=item.publish_at,
+        by=by,
+        reason=reason[:300],
+    )
+
+
+def log_rows(*, model, moves: list[tuple[int, str, str]], by, reason: str) -> None:
+    """Log the (pk, old, new) status moves that an import made, in one insert."""
+    content_type = ContentType.objects.get_for_model(model)
+    insert_rows(
+        WorkflowLog,
+        [
+            {
+                "content_type_id": content_type.pk,
+                "object_id": pk,
+                "from_status": old,
+                "to_status": new,
+                "by_id": by.pk if by else None,
+                "reason": reason,
+            }
+            for pk, old, new in moves
+            if old != new
+        ],
+    )

@@ -1,0 +1,113 @@
+"""The publishing workflow: moves, rights, scheduling, the log, preview."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from newsroom.models import Source, WorkflowLog
+from newsroom.workflow import item_transition
+from tests.factories import CitationFactory, EventFactory
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    event = EventFactory(slug="a-draft", title_en="A draft event", status="draft")
+    CitationFactory(event=event)
+    return event
+
+
+def test_an_editor_submits_for_review_but_may_not_publish(draft, editor):
+    item_transition(item=draft, to="review", by=editor)
+    assert Event.objects.get(pk=draft.pk).status == "review"
+    with pytest.raises(PermissionDenied, match="chief editor"):
+        item_transition(item=draft, to="published", by=editor)
+    assert not Event.objects.published().filter(pk=draft.pk).exists()
+
+
+def test_a_chief_editor_publishes_and_every_move_is_logged(draft, chief):
+    item_transition(item=draft, to="review", by=chief, reason="ready")
+    item_transition(item=draft, to="published", by=chief)
+    assert Event.objects.published().filter(pk=draft.pk).exists()
+    steps = list(
+        WorkflowLog.objects.filter(object_id=draft.pk)
+        .order_by("pk")
+        .values_list("from_status", "to_status", "by__username")
+    )
+    assert steps == [("draft", "review", "test-chief"), ("review", "published", "test-chief")]
+
+
+def test_moves_the_workflow_does_not_have_are_refused(draft, chief):
+    with pytest.raises(ValidationError, match="cannot become"):
+        item_transition(item=draft, to="unpublished", by=chief)
+
+
+def test_scheduled_publishing_takes_effect_by_itself_when_the_clock_gets_there(
+    draft, chief, client
+):
+    now = timezone.now()
+    item_transition(
+        item=draft, to="published", by=chief, publish_at=now + datetime.timedelta(hours=2)
+    )
+    assert client.get("/en/events/a-draft/").status_code == 404
+    assert "A draft event" not in client.get("/en/").content.decode()
+    later = now + datetime.timedelta(hours=2, seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert client.get("/en/events/a-draft/").status_code == 200
+        assert "A draft event" in client.get("/en/").content.decode()
+
+
+def test_unpublishing_removes_the_item_from_every_public_page_at_once(chief, client):
+    event = Event.objects.published().get(date="2012")
+    source = event.citations.first().source
+    item_transition(item=event, to="unpublished", by=chief)
+    assert client.get(f"/en/events/{event.slug}/").status_code == 404
+    assert event.title_en not in client.get("/en/").content.decode()
+    assert event.title_en not in client.get(f"/en/sources/{source.slug}/").content.decode()
+    item_transition(item=source, to="unpublished", by=chief)
+    assert client.get(f"/en/sources/{source.slug}/").status_code == 404
+    assert source.title_en not in client.get("/en/sources/").content.decode()
+
+
+def test_staff_preview_a_draft_as_readers_will_see_it_marked_and_never_cached(draft, editor_client):
+    from django.test import Client
+
+    assert Client().get("/en/events/a-draft/").status_code == 404  # a reader
+    for language in ("th", "en"):
+        response = editor_client.get(f"/{language}/events/a-draft/")
+        assert response.status_code == 200
+        assert 'class="preview-banner"' in response.content.decode()
+        assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
+    published = Event.objects.published().first()
+    page = editor_client.get(f"/en/events/{published.slug}/").content.decode()
+    assert 'class="preview-banner"' not in page
+
+
+def test_admin_bulk_actions_go_through_the_workflow(draft, chief_client, editor_client):
+    changelist = "/admin/timeline/event/"
+    editor_client.post(changelist, {"action": "make_published", "_selected_action": [draft.pk]})
+    assert Event.objects.get(pk=draft.pk).status == "draft"  # refused, with a message
+    chief_client.post(changelist, {"action": "make_published", "_selected_action": [draft.pk]})
+    assert Event.objects.get(pk=draft.pk).status == "published"
+    assert WorkflowLog.objects.filter(object_id=draft.pk, to_status="published").exists()
+
+
+def test_a_tampered_form_cannot_change_the_status(draft, editor_client):
+    from tests.forms import form_data
+
+    url = f"/admin/timeline/event/{draft.pk}/change/"
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
+    data["status"] = ["published"]
+    assert editor_client.post(url, data).status_code == 302
+    assert Event.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_sources_have_the_same_workflow(chief):
+    source = Source.objects.published().first()
+    item_transition(item=source, to="archived", by=chief)
+    assert not Source.objects.published().filter(pk=source.pk).exists()
