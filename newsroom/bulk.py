@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from newsroom.spreadsheets import SpreadsheetError, Table
 from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
+from newsroom.workflow import log_rows, transition_error
 
 BATCH_SIZE = 1000
 SEPARATOR = "|"
@@ -153,9 +154,10 @@ class Importer:
         keep_outcomes: bool = False,
         on_batch: Callable[[Report], None] | None = None,
         log: Callable[[list[tuple[int, str, dict]]], None] | None = None,
+        user=None,
     ):
         self.spec, self.dry_run, self.keep_outcomes = spec, dry_run, keep_outcomes
-        self.on_batch, self.log = on_batch, log
+        self.on_batch, self.log, self.user = on_batch, log, user
         self.report = Report(dry_run=dry_run)
         self.rows_of_slug: dict[str, int] = {}
         self.present: list[Column] = []
@@ -328,6 +330,7 @@ class Importer:
                 creates.append((number, values, relations))
             else:
                 self._classify(number, old, values, relations, current, updates)
+        moves = self._status_moves(creates, updates)
         self.report.created += len(creates)
         self.report.updated += len(updates)
         if self.keep_outcomes:
@@ -336,8 +339,36 @@ class Importer:
             # modeltranslation fills the base columns (`title`) in the active language.
             with translation.override(settings.LANGUAGE_CODE):
                 self._write(creates, updates, current)
+            self._log_moves(moves)
         if self.on_batch:
             self.on_batch(self.report)
+
+    def _status_moves(self, creates, updates) -> list[tuple[int | str, str, str]]:
+        """Status changes the rows ask for, checked against the workflow and the user's rights."""
+        if not any(c.name == "status" for c in self.present):
+            return []
+        moves = [(n, v["slug"], "", v["status"]) for n, v, _r in creates]
+        moves += [
+            (n, old["pk"], *changes["status"])
+            for n, old, _v, changes in updates
+            if "status" in changes
+        ]
+        for number, _key, old, new in moves:
+            if error := transition_error(model=self.spec.model, user=self.user, old=old, new=new):
+                self._error(number, "status", error)
+        return [(key, old, new) for _n, key, old, new in moves]
+
+    def _log_moves(self, moves) -> None:
+        if not moves:
+            return
+        slugs = [key for key, _o, _n in moves if isinstance(key, str)]
+        pks = dict(self.spec.model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        log_rows(
+            model=self.spec.model,
+            by=self.user,
+            reason=str(_("import")),
+            moves=[(pks.get(key, key), old, new) for key, old, new in moves],
+        )
 
     def _value_names(self) -> list[str]:
         names = ["pk", "slug"]

@@ -29,7 +29,9 @@ def import_table(
 ) -> tuple[Report, ImportRecord | None]:
     """Import ``table`` whole or not at all; a real import is recorded so it can be undone."""
     if dry_run:
-        importer = Importer(spec, dry_run=True, keep_outcomes=keep_outcomes, on_batch=on_batch)
+        importer = Importer(
+            spec, dry_run=True, keep_outcomes=keep_outcomes, on_batch=on_batch, user=user
+        )
         return importer.run(table), None
     record = record or ImportRecord.objects.create(
         model=ContentType.objects.get_for_model(spec.model),
@@ -50,7 +52,10 @@ def import_table(
             ],
         )
 
-    report = Importer(spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log).run(table)
+    importer = Importer(
+        spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log, user=user or record.user
+    )
+    report = importer.run(table)
     if not report.ok:
         record.created_ids = []
     _finish(record, report)
@@ -160,7 +165,7 @@ def import_recorded_file(*, record: ImportRecord) -> Report:
     def progress(report: Report) -> None:  # outside any transaction: others see it at once
         ImportRecord.objects.filter(pk=record.pk).update(rows_done=report.total)
 
-    check = Importer(spec, dry_run=True, on_batch=progress).run(table)
+    check = Importer(spec, dry_run=True, on_batch=progress, user=record.user).run(table)
     if not check.ok:
         _finish(record, check)
         return check

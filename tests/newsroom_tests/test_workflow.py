@@ -111,3 +111,44 @@ def test_sources_have_the_same_workflow(chief):
     source = Source.objects.published().first()
     item_transition(item=source, to="archived", by=chief)
     assert not Source.objects.published().filter(pk=source.pk).exists()
+
+
+def _import(user, text):
+    from newsroom.imports import import_table
+    from newsroom.resources import specs
+    from newsroom.spreadsheets import open_table
+
+    report, _record = import_table(
+        spec=specs()["events"], table=open_table(text.encode()), user=user, file_name="w.csv"
+    )
+    return report
+
+
+def test_an_editors_file_may_not_publish_and_writes_nothing(draft, editor):
+    report = _import(
+        editor,
+        "slug,date,title_en,status\na-draft,2012,A draft event,published\nfresh,2013,Fresh,draft\n",
+    )
+    assert [e.column for e in report.errors] == ["status"]
+    assert "chief editor" in report.errors[0].message
+    assert Event.objects.get(pk=draft.pk).status == "draft"
+    assert not Event.objects.filter(slug="fresh").exists()
+
+
+def test_a_chief_editors_file_publishes_and_the_moves_are_logged(draft, chief):
+    report = _import(
+        chief,
+        "slug,date,title_en,status\na-draft,2012,A draft event,published\n"
+        "fresh,2013,Fresh,published\n",
+    )
+    assert report.ok, report.errors
+    assert Event.objects.published().filter(slug__in=["a-draft", "fresh"]).count() == 2
+    moves = set(WorkflowLog.objects.filter(by=chief).values_list("from_status", "to_status"))
+    assert moves == {("draft", "published"), ("", "published")}
+
+
+def test_a_file_cannot_make_a_move_the_workflow_lacks(chief):
+    event = Event.objects.published().first()
+    item_transition(item=event, to="archived", by=chief)
+    report = _import(chief, f"slug,date,title_en,status\n{event.slug},{event.date},X,published\n")
+    assert "cannot become" in report.errors[0].message
