@@ -6,6 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
+from newsroom.admin_roles import LanguageLimitedMixin
 from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.imports import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
@@ -15,14 +16,14 @@ admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
 
 
-class NoteInline(TranslationStackedInline):
+class NoteInline(LanguageLimitedMixin, TranslationStackedInline):
     model = Note
     fk_name = "source"
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
 
 
-class QuoteInline(TranslationStackedInline):
+class QuoteInline(LanguageLimitedMixin, TranslationStackedInline):
     model = Quote
     fk_name = "source"
     fields = ("person", "event", "text", "position")
@@ -31,7 +32,7 @@ class QuoteInline(TranslationStackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class SourceAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "sources"
     list_display = (
         "title",
@@ -76,7 +77,7 @@ class SourceAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+class PersonAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "people"
     list_display = ("name", "kind", "role")
     list_filter = ("kind", "affiliations", MissingTranslationFilter)
@@ -87,7 +88,7 @@ class PersonAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(TabbedTranslationAdmin):
+class QuoteAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "person", "source", "event")
     list_filter = ("person", "source", MissingTranslationFilter)
     search_fields = ("text_th", "text_en", "person__name_th", "person__name_en")
@@ -96,7 +97,7 @@ class QuoteAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(TabbedTranslationAdmin):
+class NoteAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "kind", "noted_on", "source", "event", "is_public")
     list_filter = ("kind", "is_public", MissingTranslationFilter)
     search_fields = ("text_th", "text_en")

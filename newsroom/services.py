@@ -9,7 +9,13 @@ from django.db import transaction
 from django.db.models import Q
 
 EDITORIAL_APPS = ("newsroom", "timeline")
-ROLE_GROUPS = {"chief": "Chief editors", "editor": "Editors"}
+ROLE_GROUPS = {
+    "chief": "Chief editors",
+    "editor": "Editors",
+    "translator": "Translators into English",
+    "translator-th": "Translators into Thai",
+}
+TRANSLATOR_LANGUAGES = {"Translators into English": "en", "Translators into Thai": "th"}
 # What only chief editors may do: publish, unpublish, archive, and undo an import.
 CHIEF_ONLY = Q(codename__startswith="publish_") | Q(codename="delete_importrecord")
 
@@ -18,7 +24,11 @@ def role_group_ensure(role: str) -> Group:
     """The group of a role, with exactly that role's permissions."""
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
     permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
-    if role != "chief":
+    if role.startswith("translator"):  # view everything, change texts; no add, delete, publish
+        permissions = permissions.filter(
+            Q(codename__startswith="view_") | Q(codename__startswith="change_")
+        ).exclude(codename__in=["change_importrecord", "change_workflowlog"])
+    elif role != "chief":
         permissions = permissions.exclude(CHIEF_ONLY)
     group.permissions.set(permissions)
     return group
@@ -47,3 +57,15 @@ def editor_create(
     user.save()
     user.groups.add(role_group_ensure(role))
     return user, password
+
+
+def translator_language(user) -> str | None:
+    """The language a translator may write in, or None for everyone else."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    names = {group.name for group in user.groups.all()}
+    if names & {ROLE_GROUPS["chief"], ROLE_GROUPS["editor"]}:
+        return None
+    return next(
+        (TRANSLATOR_LANGUAGES[name] for name in names if name in TRANSLATOR_LANGUAGES), None
+    )

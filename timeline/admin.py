@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
+from newsroom.admin_roles import LanguageLimitedMixin
 from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.models import Note
 from timeline import services
@@ -21,7 +22,7 @@ from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
 
-class CitationInline(TranslationStackedInline):
+class CitationInline(LanguageLimitedMixin, TranslationStackedInline):
     model = Citation
     fields = ("source", "passage", "note", "position")
     autocomplete_fields = ("source",)
@@ -29,7 +30,7 @@ class CitationInline(TranslationStackedInline):
     min_num = 0
 
 
-class EventNoteInline(TranslationTabularInline):
+class EventNoteInline(LanguageLimitedMixin, TranslationTabularInline):
     model = Note
     fk_name = "event"
     fields = ("kind", "noted_on", "text", "is_public")
@@ -74,7 +75,7 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class EventAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
@@ -153,7 +154,7 @@ class EventAdmin(WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Era)
-class EraAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+class EraAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "eras"
     list_display = ("name", "start_year", "end_year")
     search_fields = ("slug", "name_th", "name_en")
@@ -162,7 +163,7 @@ class EraAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
+class TopicAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "topics"
     list_display = ("name", "slug")
     search_fields = ("slug", "name_th", "name_en")
@@ -171,7 +172,7 @@ class TopicAdmin(SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(TabbedTranslationAdmin):
+class CitationAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
     list_display = ("event", "source", "position")
     list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("passage", "event__title_th", "event__title_en", "source__title_th")
