@@ -37,6 +37,7 @@ install: $(VENV)/.installed
 setup: install .env
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seed
+	$(MANAGE) create_roles -v0
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 

@@ -47,3 +47,16 @@ def test_create_editor_refuses_a_taken_name_unless_told_it_may_exist():
     with pytest.raises(CommandError, match="exists already"):
         _run("create_editor", "--username", "nok")
     assert "changepassword nok" in _run("create_editor", "--username", "nok", "--if-missing")
+
+
+def test_create_roles_makes_the_four_groups_with_their_rights():
+    from django.contrib.auth.models import Group
+
+    assert "Chief editors" in _run("create_roles")
+    chief, editors = Group.objects.get(name="Chief editors"), Group.objects.get(name="Editors")
+    translators = Group.objects.get(name="Translators into English")
+    assert chief.permissions.filter(codename="publish_event").exists()
+    assert not editors.permissions.filter(codename="publish_event").exists()
+    assert editors.permissions.filter(codename="import_event").exists()
+    assert not translators.permissions.filter(codename__in=["add_event", "delete_event"]).exists()
+    assert Group.objects.filter(name="Translators into Thai").exists()
