@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.models import Source, WorkflowLog
 from newsroom.workflow import item_transition
@@ -13,6 +13,13 @@ from tests.factories import CitationFactory, EventFactory
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (the site's default language is Thai)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
