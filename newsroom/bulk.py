@@ -338,8 +338,8 @@ class Importer:
         if not (self.report.errors or self.dry_run):
             # modeltranslation fills the base columns (`title`) in the active language.
             with translation.override(settings.LANGUAGE_CODE):
-                self._write(creates, updates, current)
-            self._log_moves(moves)
+                created = self._write(creates, updates, current)
+            self._log_moves(moves, created)
         if self.on_batch:
             self.on_batch(self.report)
 
@@ -358,17 +358,15 @@ class Importer:
                 self._error(number, "status", error)
         return [(key, old, new) for _n, key, old, new in moves]
 
-    def _log_moves(self, moves) -> None:
-        if not moves:
-            return
-        slugs = [key for key, _o, _n in moves if isinstance(key, str)]
-        pks = dict(self.spec.model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-        log_rows(
-            model=self.spec.model,
-            by=self.user,
-            reason=str(_("import")),
-            moves=[(pks.get(key, key), old, new) for key, old, new in moves],
-        )
+    def _log_moves(self, moves, created: dict[str, int]) -> None:
+        """Log status moves; a created row's key is its slug, now known by its id."""
+        if moves:
+            log_rows(
+                model=self.spec.model,
+                by=self.user,
+                reason=str(_("import")),
+                moves=[(created.get(key, key), old, new) for key, old, new in moves],
+            )
 
     def _value_names(self) -> list[str]:
         names = ["pk", "slug"]
@@ -419,7 +417,8 @@ class Importer:
             if self.keep_outcomes:
                 self.report.outcomes.append(RowOutcome(number, old["slug"], "unchanged"))
 
-    def _write(self, creates, updates, current) -> None:
+    def _write(self, creates, updates, current) -> dict[str, int]:
+        """Write one batch; return the ids of the rows it created, by slug."""
         model = self.spec.model
         insert_rows(model, [values for _n, values, _r in creates])
         created = (
@@ -449,6 +448,7 @@ class Importer:
                 for _n, old, _v, changes in updates
             ]
             self.log(entries)
+        return created
 
     def _write_relations(self, creates, updates, current, created) -> None:
         for column in self._relations():

@@ -42,29 +42,37 @@ def insert_rows(model, rows: list[dict]) -> None:
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {
-        f.attname: now
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        else f.get_default()
+    stamped = {
+        f.attname
         for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
+    preps = [
+        (f.attname, _prep(f), now if f.attname in stamped else f.get_default()) for f in fields
+    ]
     quote = connection.ops.quote_name
-    sql = (
+    head = (
         f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
     )
-    preps = [(f.attname, _prep(f), defaults[f.attname]) for f in fields]
-    params = []
-    for row in rows:
-        row = _with_base_columns(model, row)
-        values = [row.get(name, default) for name, _p, default in preps]
-        for index, (_name, prep, _d) in enumerate(preps):
-            if prep:
-                values[index] = prep(values[index])
-        params.append(values)
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    # As many rows per statement as the database takes: one round trip per few hundred rows.
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = []
+            for row in chunk:
+                params += _row_values(_with_base_columns(model, row), preps)
+            cursor.execute(head + ", ".join([one_row] * len(chunk)), params)
+
+
+def _row_values(row: dict, preps) -> list:
+    values = [row.get(name, default) for name, _prep_value, default in preps]
+    for index, (_name, prep, _default) in enumerate(preps):
+        if prep:
+            values[index] = prep(values[index])
+    return values
 
 
 def update_rows(model, rows: list[tuple[int, dict]]) -> None:
