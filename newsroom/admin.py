@@ -6,7 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
-from newsroom.admin_roles import LanguageLimitedMixin
+from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.imports import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
@@ -32,7 +32,12 @@ class QuoteInline(LanguageLimitedMixin, TranslationStackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class SourceAdmin(
+    TranslationAdminMixin,
+    WorkflowAdmin,
+    SpreadsheetAdmin,
+    TabbedTranslationAdmin,
+):
     spec_name = "sources"
     list_display = (
         "title",
@@ -77,7 +82,7 @@ class SourceAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedT
 
 
 @admin.register(Person)
-class PersonAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class PersonAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "people"
     list_display = ("name", "kind", "role")
     list_filter = ("kind", "affiliations", MissingTranslationFilter)
@@ -88,7 +93,7 @@ class PersonAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin
 
 
 @admin.register(Quote)
-class QuoteAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
+class QuoteAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "person", "source", "event")
     list_filter = ("person", "source", MissingTranslationFilter)
     search_fields = ("text_th", "text_en", "person__name_th", "person__name_en")
@@ -97,7 +102,7 @@ class QuoteAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
+class NoteAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "kind", "noted_on", "source", "event", "is_public")
     list_filter = ("kind", "is_public", MissingTranslationFilter)
     search_fields = ("text_th", "text_en")

@@ -24,3 +24,25 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         if self.value() in LANGUAGE_CODES:
             return queryset.filter(missing_translation_q(queryset.model, self.value()))
         return queryset
+
+
+class StaleTranslationFilter(admin.SimpleListFilter):
+    """Rows whose original changed after their translation was last confirmed."""
+
+    title = _("translation up to date")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        from newsroom.translation_status import target_languages
+
+        return [
+            (code, _("stale: %(language)s") % {"language": LANGUAGE_NAMES[code]})
+            for code in target_languages()
+        ]
+
+    def queryset(self, request, queryset):
+        from newsroom.translation_status import stale_q, target_languages
+
+        if self.value() in target_languages():
+            return queryset.filter(stale_q(queryset.model, self.value()))
+        return queryset

@@ -16,9 +16,11 @@ from django.db import connection, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from newsroom.i18n import translated_fields
 from newsroom.spreadsheets import SpreadsheetError, Table
 from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
+from newsroom.translation_status import translations_mark_stale
 from newsroom.workflow import log_rows, transition_error
 
 BATCH_SIZE = 1000
@@ -441,6 +443,7 @@ class Importer:
             ],
         )
         self._write_relations(creates, updates, current, created)
+        self._mark_translations_stale(updates)
         if self.log:
             entries = [(pk, "created", {}) for pk in created.values()]
             entries += [
@@ -449,6 +452,16 @@ class Importer:
             ]
             self.log(entries)
         return created
+
+    def _mark_translations_stale(self, updates) -> None:
+        """Rows whose original (Thai) text changed: their translations are now stale."""
+        originals = {
+            f"{name}_{settings.TRANSLATION_SOURCE_LANGUAGE}"
+            for name in translated_fields(self.spec.model)
+        }
+        pks = [old["pk"] for _n, old, _v, changes in updates if originals & set(changes)]
+        if pks:
+            translations_mark_stale(model=self.spec.model, pks=pks)
 
     def _write_relations(self, creates, updates, current, created) -> None:
         for column in self._relations():

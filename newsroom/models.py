@@ -384,3 +384,35 @@ class WorkflowLog(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class TranslationState(models.Model):
+    """What a translation was last confirmed against, and whether the original has moved on."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    source_hash = models.CharField(_("original's fingerprint"), max_length=64, blank=True)
+    stale = models.BooleanField(_("original changed since"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("translation state")
+        verbose_name_plural = _("translation states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"],
+                name="one_translation_state_per_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} #{self.object_id} [{self.language}]"

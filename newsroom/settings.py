@@ -188,3 +188,8 @@ TASKS = {
 # Files with more rows than this are imported in the background from the admin.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Translation status: the language translations are made from, and whether readers are told
+# that the original changed since a translation was last confirmed.
+TRANSLATION_SOURCE_LANGUAGE = "th"
+SHOW_STALE_TRANSLATION_NOTICE = env.bool("SHOW_STALE_TRANSLATION_NOTICE", default=True)

@@ -19,7 +19,9 @@ class _FormParser(HTMLParser):
             kind = attrs.get("type", "text")
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            if kind not in ("submit", "button", "file", "image"):
+            if kind == "submit" and attrs["name"] == "_save":  # the button a person presses
+                self.fields.append((attrs["name"], attrs.get("value", "")))
+            elif kind not in ("submit", "button", "file", "image"):
                 self.fields.append(
                     (attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
                 )

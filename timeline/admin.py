@@ -13,7 +13,7 @@ from modeltranslation.admin import (
 
 from newsroom.admin_filters import MissingTranslationFilter
 from newsroom.admin_io import SpreadsheetAdmin
-from newsroom.admin_roles import LanguageLimitedMixin
+from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.admin_workflow import WorkflowAdmin
 from newsroom.models import Note
 from timeline import services
@@ -75,7 +75,12 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class EventAdmin(
+    TranslationAdminMixin,
+    WorkflowAdmin,
+    SpreadsheetAdmin,
+    TabbedTranslationAdmin,
+):
     spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
@@ -154,7 +159,7 @@ class EventAdmin(LanguageLimitedMixin, WorkflowAdmin, SpreadsheetAdmin, TabbedTr
 
 
 @admin.register(Era)
-class EraAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class EraAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "eras"
     list_display = ("name", "start_year", "end_year")
     search_fields = ("slug", "name_th", "name_en")
@@ -163,7 +168,7 @@ class EraAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class TopicAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
     spec_name = "topics"
     list_display = ("name", "slug")
     search_fields = ("slug", "name_th", "name_en")
@@ -172,7 +177,7 @@ class TopicAdmin(LanguageLimitedMixin, SpreadsheetAdmin, TabbedTranslationAdmin)
 
 
 @admin.register(Citation)
-class CitationAdmin(LanguageLimitedMixin, TabbedTranslationAdmin):
+class CitationAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
     list_display = ("event", "source", "position")
     list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("passage", "event__title_th", "event__title_en", "source__title_th")

@@ -1,0 +1,92 @@
+"""Translation status: for every translatable item and language, missing, stale or current.
+
+The original language is Thai (``TRANSLATION_SOURCE_LANGUAGE``). When a translator confirms
+a translation, the fingerprint of the original's text is kept; when the original's text
+of a public item changes (in the admin or by an import), its translations become stale.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from newsroom.i18n import LANGUAGE_CODES, missing_translation_q, translated_fields
+from newsroom.models import Status, TranslationState
+
+MISSING, STALE, CURRENT = "missing", "stale", "current"
+
+
+def source_language() -> str:
+    return settings.TRANSLATION_SOURCE_LANGUAGE
+
+
+def target_languages() -> list[str]:
+    return [code for code in LANGUAGE_CODES if code != source_language()]
+
+
+def source_hash(obj) -> str:
+    texts = [
+        getattr(obj, f"{name}_{source_language()}") or "" for name in translated_fields(type(obj))
+    ]
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
+
+
+def translation_state(obj, language: str) -> str:
+    model = type(obj)
+    if model.objects.filter(missing_translation_q(model, language), pk=obj.pk).exists():
+        return MISSING
+    record = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=obj.pk, language=language
+    ).first()
+    if record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj))):
+        return STALE
+    return CURRENT
+
+
+def translation_confirm(*, obj, language: str, by) -> None:
+    """The translation into ``language`` matches the original as it is now."""
+    TranslationState.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        language=language,
+        defaults={
+            "source_hash": source_hash(obj),
+            "stale": False,
+            "confirmed_at": timezone.now(),
+            "confirmed_by": by,
+        },
+    )
+
+
+def translations_mark_stale(*, model, pks) -> None:
+    """The original text of these items changed: their translations are stale (if public)."""
+    if any(f.name == "status" for f in model._meta.fields):
+        pks = list(
+            model.objects.filter(pk__in=pks, status=Status.PUBLISHED).values_list("pk", flat=True)
+        )
+    if not pks:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    for language in target_languages():
+        states = TranslationState.objects.filter(content_type=content_type, language=language)
+        states.filter(object_id__in=pks).update(stale=True)
+        known = set(states.filter(object_id__in=pks).values_list("object_id", flat=True))
+        TranslationState.objects.bulk_create(
+            [
+                TranslationState(
+                    content_type=content_type, object_id=pk, language=language, stale=True
+                )
+                for pk in pks
+                if pk not in known
+            ]
+        )
+
+
+def stale_q(model, language: str) -> Q:
+    """Rows whose translation into ``language`` is marked stale."""
+    ids = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), language=language, stale=True
+    ).values("object_id")
+    return Q(pk__in=ids)
