@@ -90,3 +90,15 @@ def stale_q(model, language: str) -> Q:
         content_type=ContentType.objects.get_for_model(model), language=language, stale=True
     ).values("object_id")
     return Q(pk__in=ids)
+
+
+def original_updated(obj) -> bool:
+    """Whether readers of this page's language should be told the original changed since."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "")[:2]
+    return (
+        settings.SHOW_STALE_TRANSLATION_NOTICE
+        and language in target_languages()
+        and translation_state(obj, language) == STALE
+    )

@@ -1,6 +1,7 @@
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Source
+from newsroom.translation_status import original_updated
 from newsroom.views import PreviewMixin
 from timeline import selectors
 from timeline.models import Era, Event, Topic
@@ -37,7 +38,12 @@ class EventDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         previous, following = selectors.adjacent_events(event=self.object)
-        return super().get_context_data(previous=previous, next=following, **kwargs)
+        return super().get_context_data(
+            previous=previous,
+            next=following,
+            original_updated=original_updated(self.object),
+            **kwargs,
+        )
 
 
 class AboutView(TemplateView):
