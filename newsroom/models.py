@@ -90,7 +90,25 @@ class TimestampedModel(CleanedTextModel):
         abstract = True
 
 
-class Source(TimestampedModel):
+class PublishableModel(TimestampedModel):
+    """An item that moves through the workflow: its state, and when it goes public."""
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty to publish at once; a later time schedules it."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Source(PublishableModel):
     """One published document an event rests on, kept whole as it was published."""
 
     slug = models.SlugField(
@@ -131,16 +149,6 @@ class Source(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="translations",
         help_text=_("The original this source translates, if any."),
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    publish_at = models.DateTimeField(
-        _("publish at"),
-        null=True,
-        blank=True,
-        db_index=True,
-        help_text=_("Leave empty to publish at once; a later time schedules it."),
     )
 
     objects = PublishableQuerySet.as_manager()

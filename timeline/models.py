@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import missing_translation_q
 from newsroom.models import (
+    PublishableModel,
     PublishableQuerySet,
     Source,
-    Status,
     TimestampedModel,
     import_export_permissions,
     publish_permission,
@@ -76,7 +76,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(citations__isnull=True)
 
 
-class Event(TimestampedModel):
+class Event(PublishableModel):
     """Something that happened, dated as precisely as the sources allow."""
 
     slug = models.SlugField(
@@ -137,16 +137,6 @@ class Event(TimestampedModel):
     )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), through="Citation", related_name="events"
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    publish_at = models.DateTimeField(
-        _("publish at"),
-        null=True,
-        blank=True,
-        db_index=True,
-        help_text=_("Leave empty to publish at once; a later time schedules it."),
     )
 
     objects = EventQuerySet.as_manager()
