@@ -26,6 +26,7 @@ def _with_base_columns(model, row: dict) -> dict:
     return row
 
 
+ROWS_PER_STATEMENT = 100
 # Values of these fields need their database preparation; others pass as they are.
 _PREPARED = (models.DateField, models.JSONField, models.DecimalField, models.UUIDField)
 
@@ -56,8 +57,9 @@ def insert_rows(model, rows: list[dict]) -> None:
         f"({', '.join(quote(f.column) for f in fields)}) VALUES "
     )
     one_row = f"({', '.join(['%s'] * len(fields))})"
-    # As many rows per statement as the database takes: one round trip per few hundred rows.
-    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    # Many rows per statement (few round trips), but not so many that one statement's
+    # parameters hold a whole batch of long texts in memory at once.
+    size = max(1, min(ROWS_PER_STATEMENT, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
