@@ -14,6 +14,7 @@ from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowL
 admin.site.site_header = _("Russia–North Korea timeline: newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
+admin.site.index_template = "newsroom/admin_index.html"  # adds the translators' worklist
 
 
 class NoteInline(LanguageLimitedMixin, TranslationStackedInline):

@@ -102,3 +102,25 @@ def original_updated(obj) -> bool:
         and language in target_languages()
         and translation_state(obj, language) == STALE
     )
+
+
+def coverage(language: str) -> list[dict]:
+    """Per kind of item: how many are public, missing a translation, or stale."""
+    from newsroom.resources import specs
+
+    rows = []
+    for name, spec in specs().items():
+        items = spec.model.objects.all()
+        if hasattr(items, "published"):
+            items = items.published()
+        missing_q = missing_translation_q(spec.model, language)
+        rows.append(
+            {
+                "name": name,
+                "model": spec.model,
+                "total": items.count(),
+                "missing": items.filter(missing_q).count(),
+                "stale": items.filter(stale_q(spec.model, language)).exclude(missing_q).count(),
+            }
+        )
+    return rows

@@ -18,6 +18,11 @@ newsroom_patterns = (
 )
 
 urlpatterns = [
+    path(
+        "admin/worklist/",
+        admin.site.admin_view(views.translation_worklist),
+        name="translation-worklist",
+    ),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
     *i18n_patterns(

@@ -2,6 +2,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from newsroom.models import Note, Person, Quote, Source, is_public, published_q
@@ -90,3 +91,27 @@ class PersonDetailView(DetailView):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's too."""
     return redirect(static("newsroom/favicon.svg"), permanent=True)
+
+
+def translation_worklist(request):
+    """The translators' worklist: per language and kind of item, what is missing or stale."""
+    from django.contrib import admin
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    from newsroom.translation_status import coverage, target_languages
+
+    languages = []
+    for language in target_languages():
+        rows = coverage(language)
+        for row in rows:
+            opts = row["model"]._meta
+            row["url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            row["verbose_name"] = opts.verbose_name_plural
+        languages.append({"code": language, "rows": rows})
+    context = {
+        **admin.site.each_context(request),
+        "languages": languages,
+        "title": _("Translation worklist"),
+    }
+    return render(request, "newsroom/translation_worklist.html", context)

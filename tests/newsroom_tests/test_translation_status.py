@@ -101,3 +101,14 @@ def test_coverage_says_how_much_of_the_published_timeline_is_translated(editor_c
     out = io.StringIO()
     call_command("translation_coverage", stdout=out)
     assert "1 stale" in out.getvalue().replace("    ", " ") or "    1 stale" in out.getvalue()
+
+
+def test_the_worklist_counts_missing_and_stale_and_links_to_the_lists(editor_client):
+    _edit_thai_title(editor_client, Event.objects.published().get(date="2012"), "ใหม่")
+    EventFactory(title_en="", summary_en="")  # published, English missing
+    english = {"accept-language": "en"}
+    assert "/admin/worklist/" in editor_client.get("/admin/", headers=english).content.decode()
+    page = editor_client.get("/admin/worklist/", headers=english).content.decode()
+    assert '<a href="/admin/timeline/event/?stale=en">1</a>' in page
+    assert '<a href="/admin/timeline/event/?missing=en">1</a>' in page
+    assert Client().get("/admin/worklist/").status_code == 302  # staff only
