@@ -27,6 +27,18 @@ def publish_permission(model_name: str) -> tuple[str, str]:
     return (f"publish_{model_name}", _("Can publish, unpublish and archive"))
 
 
+def _user_field(verbose_name):
+    """Who did something; the record stays when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     REVIEW = "review", _("in review")
@@ -303,14 +315,7 @@ class ImportRecord(models.Model):
     model = models.ForeignKey(
         "contenttypes.ContentType", verbose_name=_("of"), on_delete=models.PROTECT
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = _user_field(_("by"))
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
@@ -336,14 +341,7 @@ class ImportRecord(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("undone by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    undone_by = _user_field(_("undone by"))
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -373,14 +371,7 @@ class WorkflowLog(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = _user_field(_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
@@ -403,14 +394,7 @@ class TranslationState(models.Model):
     source_hash = models.CharField(_("original's fingerprint"), max_length=64, blank=True)
     stale = models.BooleanField(_("original changed since"), default=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = _user_field(_("confirmed by"))
 
     class Meta:
         verbose_name = _("translation state")
