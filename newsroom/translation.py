@@ -1,5 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from newsroom.history import history_register
 from newsroom.models import Note, Person, Quote, Source
 
 
@@ -21,3 +22,8 @@ class QuoteTranslationOptions(TranslationOptions):
 @register(Note)
 class NoteTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+# Versioned here, once their translated columns exist (see newsroom/history.py).
+history_register(Source)
+history_register(Note)

@@ -1,5 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from newsroom.history import history_register
 from timeline.models import Citation, Era, Event, Topic
 
 
@@ -21,3 +22,8 @@ class EventTranslationOptions(TranslationOptions):
 @register(Citation)
 class CitationTranslationOptions(TranslationOptions):
     fields = ("note",)
+
+
+# Versioned here, once their translated columns exist (see newsroom/history.py).
+history_register(Event)
+history_register(Citation)

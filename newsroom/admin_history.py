@@ -1,0 +1,188 @@
+"""History in the admin: each object's versions, a diff between any two, revert."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from reversion import set_comment
+from reversion.admin import VersionAdmin
+
+from newsroom.history import (
+    current_values,
+    item_revert,
+    may_revert,
+    versions_diff,
+    versions_of,
+)
+
+CURRENT = "current"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "A few words kept in the history, e.g. “fixed the date after a reader's note”."
+        ),
+    )
+
+
+class HistoryAdmin(VersionAdmin):
+    """Every save from the admin is a version (with the editor's reason, if given)."""
+
+    object_history_template = "newsroom/admin/history.html"
+    # Keep the import/export buttons (reversion's own list template would replace them).
+    change_list_template = ImportExportModelAdmin.change_list_template
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/", view(self.compare_view), name=f"{name}_compare"
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name=f"{name}_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    # The change form's "reason" box ------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        reason = ReasonForm.base_fields["reason"]
+        kwargs["form"] = type(
+            "HistoryForm", (kwargs.get("form", self.form),), {"change_reason": reason}
+        )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj), (_("History"), {"fields": ["change_reason"]})]
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The reason goes into the version's comment, not into the list of changed fields.
+        request.history_reason = form.cleaned_data.get("change_reason", "")
+        if "change_reason" in form.changed_data:
+            form.changed_data.remove("change_reason")
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        return self._with_reason(request, super().log_addition(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return self._with_reason(request, super().log_change(request, obj, message))
+
+    def _with_reason(self, request, entry):
+        reason = getattr(request, "history_reason", "")
+        set_comment(" — ".join(filter(None, [reason, entry.get_change_message()])))
+        return entry
+
+    # Views --------------------------------------------------------------------------
+
+    def _item(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _context(self, request, obj, **extra):
+        opts = self.model._meta
+        return {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "object": obj,
+            "app_label": opts.app_label,
+            "may_revert": may_revert(request.user, self.model),
+            "url_name": f"admin:{opts.app_label}_{opts.model_name}",
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._item(request, object_id)
+        versions = list(versions_of(obj)[:500])
+        context = self._context(request, obj, title=_("History: %s") % obj, versions=versions)
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def _values(self, obj, version_id: str):
+        if version_id == CURRENT:
+            return current_values(obj), None
+        if not version_id.isdigit():  # none chosen: the latest version
+            version = versions_of(obj).first()
+            return (version.field_dict, version) if version else (current_values(obj), None)
+        version = get_object_or_404(versions_of(obj), pk=version_id)
+        return version.field_dict, version
+
+    def compare_view(self, request, object_id):
+        obj = self._item(request, object_id)
+        older, older_version = self._values(obj, request.GET.get("older", ""))
+        newer, newer_version = self._values(obj, request.GET.get("newer", CURRENT))
+        if older_version and newer_version and older_version.pk > newer_version.pk:
+            (older, older_version), (newer, newer_version) = (
+                (newer, newer_version),
+                (older, older_version),
+            )
+        context = self._context(
+            request,
+            obj,
+            title=_("Changes: %s") % obj,
+            older=older_version,
+            newer=newer_version,
+            changes=versions_diff(model=self.model, older=older, newer=newer),
+        )
+        return TemplateResponse(request, "newsroom/admin/history_compare.html", context)
+
+    def revert_view(self, request, object_id, version_id):
+        obj = self._item(request, object_id)
+        if not may_revert(request.user, self.model):
+            raise PermissionDenied
+        version = get_object_or_404(versions_of(obj), pk=version_id)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                item_revert(
+                    item=obj, version=version, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Reverted. The revert is itself a new version."))
+                opts = self.model._meta
+                return redirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+                )
+        context = self._context(
+            request,
+            obj,
+            title=_("Revert %s") % obj,
+            version=version,
+            form=form,
+            changes=versions_diff(
+                model=self.model, older=current_values(obj), newer=version.field_dict
+            ),
+        )
+        return TemplateResponse(request, "newsroom/admin/history_revert.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # reversion's own revert form would also put the status back, past the workflow.
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_revert", object_id, version_id)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering restores the item's status too: a chief editor's move.
+        opts = self.model._meta
+        if not request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
