@@ -1,8 +1,9 @@
-"""Tell editors, on their next admin page, that their background imports have ended."""
+"""Editors are told of their ended background imports; readers get pages from the cache."""
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
+from newsroom import cache as page_cache
 from newsroom.models import ImportRecord
 
 
@@ -48,3 +49,26 @@ def _tell(request, user) -> None:
                 % {"file": record.file_name, "count": len(record.errors)},
             )
     ended.update(notified=True)
+
+
+class PageCacheMiddleware:
+    """Readers' public pages from the page cache (newsroom/cache.py), marked for browsers.
+
+    It sits after LocaleMiddleware (the key holds the language) and before the CSRF, auth
+    and message middleware, whose traces (cookies, Vary) then keep a page out of the cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not page_cache.is_public(request):
+            return self.get_response(request)
+        if page_cache.is_personal(request):
+            return page_cache.personal_headers(self.get_response(request))
+        generation = page_cache.current_generation()
+        if (stored := page_cache.page_get(request, generation)) is not None:
+            return stored
+        response = self.get_response(request)
+        page_cache.page_store(request, response, generation)
+        return response

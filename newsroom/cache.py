@@ -1,0 +1,215 @@
+"""The public pages' cache: whole rendered pages, all dropped at once when content changes.
+
+Correct before clever: every page's cache key holds the content *generation*, and any
+publish, edit, unpublish, import or undo (``content_changed``) starts a new generation once
+its transaction commits, so every page is rendered again. Scheduled publishing needs no
+job: a generation also ends when the next ``publish_at`` of an event or a source comes.
+"""
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
+from django.utils.cache import (
+    get_cache_key,
+    learn_cache_key,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, split_directive_names
+
+from newsroom.signals import content_changed
+
+STATE_KEY = "pages:generation"
+# The query parameters of public pages (filters, search, pagination). A page asked for with
+# any other (utm_source=...) is served but not stored, so that no one can fill the cache.
+PUBLIC_PARAMS = {"era", "topic", "person", "q", "from", "to", "page"}  # search: from, to
+# Whoever carries one of these cookies may see something of their own (previews, messages).
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+# Pages outside /<language>/ that are public too.
+PUBLIC_ROOT_PATHS = {"/sitemap.xml", "/robots.txt"}
+NEVER_STORE = {"private", "no-cache", "no-store"}  # a view's own Cache-Control says so
+_GZIP = GZipMiddleware(lambda request: None)
+
+
+@dataclass(frozen=True)
+class Generation:
+    key: str
+    since: datetime  # when it began: the pages' Last-Modified
+    ends: datetime | None  # the next scheduled publish_at: no page may outlive it
+
+    def seconds_left(self, limit: int) -> int:
+        if self.ends is None:
+            return limit
+        left = math.floor((self.ends - timezone.now()).total_seconds())
+        return max(0, min(limit, left))
+
+
+# The generation -------------------------------------------------------------------------
+
+
+def _process_local() -> bool:
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _marker() -> Path:
+    return Path(settings.MEDIA_ROOT) / ".page-generation"
+
+
+def _marker_value() -> int:
+    """When the last generation began, as every process on this machine sees it.
+
+    A cache in local memory is each process's own: the web server would never hear of an
+    import run by the worker or by a command. On one machine, this file's time tells it.
+    """
+    if not _process_local():
+        return 0
+    try:
+        return _marker().stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _touch_marker() -> int:
+    if _process_local():
+        _marker().parent.mkdir(parents=True, exist_ok=True)
+        _marker().touch()  # sets the time to now, to the nanosecond
+    return _marker_value()
+
+
+def generation_start() -> None:
+    """Leave every cached page behind: the next request renders each page again."""
+    state = {"key": uuid.uuid4().hex, "since": timezone.now(), "marker": _touch_marker()}
+    cache.set(STATE_KEY, state, None)
+
+
+def _next_publish_at() -> datetime | None:
+    from newsroom.models import Source
+    from timeline.models import Event
+
+    times = [m.objects.scheduled().aggregate(at=Min("publish_at"))["at"] for m in (Event, Source)]
+    return min((at for at in times if at), default=None)
+
+
+def _state() -> dict:
+    state, marker = cache.get(STATE_KEY), _marker_value()
+    if state is not None and state["marker"] == marker:
+        return state
+    fresh = {"key": uuid.uuid4().hex, "since": timezone.now(), "marker": marker}
+    if state is None:
+        # add(), not set(): a writer's generation, stored in the meantime, wins.
+        cache.add(STATE_KEY, fresh, None)
+        return cache.get(STATE_KEY) or fresh
+    cache.set(STATE_KEY, fresh, None)  # another process began a generation: follow it
+    return fresh
+
+
+def current_generation() -> Generation:
+    """The generation pages are stored under now (a new one once a scheduled item is due)."""
+    state = _state()
+    ends_key = f"pages:ends:{state['key']}"
+    ends = cache.get(ends_key)
+    if ends is None:  # read after the generation began, so after the write that began it
+        ends = _next_publish_at() or ""
+        cache.set(ends_key, ends, settings.PAGE_CACHE_SECONDS)
+    if ends and timezone.now() >= ends:
+        generation_start()
+        return current_generation()
+    return Generation(key=state["key"], since=state["since"], ends=ends or None)
+
+
+@receiver(content_changed)
+def _content_changed(sender, **kwargs):
+    # After the commit: a page rendered meanwhile is stored under the old generation.
+    transaction.on_commit(generation_start)
+
+
+@receiver(post_migrate)
+def _migrated(sender, **kwargs):
+    # A migrated (or, in tests, flushed) database: no page rendered before can be trusted.
+    if sender.name == "newsroom":
+        generation_start()
+
+
+# The pages ------------------------------------------------------------------------------
+
+
+def is_public(request) -> bool:
+    """A reader's GET or HEAD of a public page: /th/..., /en/..., the sitemap and robots.txt."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    path = request.path_info
+    languages = (f"/{code}/" for code, _name in settings.LANGUAGES)
+    return path in PUBLIC_ROOT_PATHS or any(path.startswith(prefix) for prefix in languages)
+
+
+def is_personal(request) -> bool:
+    """Signed-in staff (previews) or someone with messages waiting: never a shared page."""
+    return not PERSONAL_COOKIES.isdisjoint(request.COOKIES)
+
+
+def _storable(request) -> bool:
+    # A page rendered inside an open transaction may show writes later rolled back (and
+    # every ordinary test runs in one): never store it, never serve it a stored page.
+    in_transaction = transaction.get_connection().in_atomic_block
+    return not in_transaction and set(request.GET) <= PUBLIC_PARAMS
+
+
+def page_get(request, generation: Generation):
+    """The stored page for this request, or None."""
+    if not _storable(request):
+        return None
+    key = get_cache_key(request, f"pages.{generation.key}", "GET", cache=cache)
+    return cache.get(key) if key else None
+
+
+def _shareable(response) -> bool:
+    directives = set(split_directive_names(response.get("Cache-Control", "")))
+    ok = response.status_code == 200 and not response.streaming and not response.cookies
+    return ok and not directives & NEVER_STORE
+
+
+def _mark_public(response, generation: Generation) -> None:
+    if not response.has_header("Cache-Control"):
+        max_age = generation.seconds_left(settings.PAGE_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=max_age)
+    # Whole seconds: two generations begun within one second share it, and only the ETag
+    # (which browsers send too, and which wins) tells them apart.
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(math.ceil(generation.since.timestamp()))
+    patch_vary_headers(response, ["Cookie"])  # staff see previews; proxies must tell apart
+    if not response.has_header("ETag"):
+        # Once, here, rather than on every hit; of the text itself, before it is compressed
+        # (gzip output varies), so that every process and every encoding gives the same.
+        set_response_etag(response)
+
+
+def page_store(request, response, generation: Generation) -> None:
+    """Mark a reader's page public (browsers and proxies may keep it), compress, store it."""
+    if not _shareable(response):
+        return
+    _mark_public(response, generation)
+    # Compressed once, before it is stored (a reader's page holds no secret for BREACH).
+    _GZIP.process_response(request, response)
+    timeout = generation.seconds_left(settings.PAGE_CACHE_SECONDS)
+    if request.method == "GET" and timeout and _storable(request):
+        key = learn_cache_key(request, response, timeout, f"pages.{generation.key}", cache=cache)
+        cache.set(key, response, timeout)
+
+
+def personal_headers(response):
+    """What staff see is theirs alone, and their browser asks again each time (ETag: 304)."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
