@@ -1,0 +1,52 @@
+"""The search page's form: words, the timeline's filters and a range of years (CE or BE)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from timeline.dates import MAX_CE_YEAR, buddhist_to_christian
+from timeline.search import Query
+
+
+class YearField(forms.IntegerField):
+    """A year, Christian or Buddhist Era (above 2400, or marked พ.ศ.), cleaned to CE."""
+
+    def to_python(self, value):
+        return super().to_python(buddhist_to_christian(value) if isinstance(value, str) else value)
+
+
+_YEAR_ERRORS = {
+    key: _("Enter a year, e.g. 2024 or 2567.") for key in ("invalid", "min_value", "max_value")
+}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), required=False)
+    era = forms.SlugField(label=_("Era"), required=False)
+    topic = forms.SlugField(label=_("Topic"), required=False)
+    person = forms.SlugField(label=_("Person or organisation"), required=False)
+    year_from = YearField(
+        label=_("From year"),
+        required=False,
+        min_value=1,
+        max_value=MAX_CE_YEAR,
+        error_messages=_YEAR_ERRORS,
+    )
+    year_to = YearField(
+        label=_("To year"),
+        required=False,
+        min_value=1,
+        max_value=MAX_CE_YEAR,
+        error_messages=_YEAR_ERRORS,
+    )
+
+    def add_prefix(self, field_name):
+        return _PARAMETERS.get(field_name, field_name)  # short URLs: ?from=2019&to=2024
+
+    def query(self) -> Query:
+        """What to look for; a field with an error is left out (the page shows the error)."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        return Query(text=data.pop("q", ""), **data)
+
+
+_PARAMETERS = {"year_from": "from", "year_to": "to"}
