@@ -32,13 +32,37 @@ def browser():
         browser.close()
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors
-    yield page
-    context.close()
+def new_page(browser):
+    """Opens pages in contexts of their own (``new_page(**PHONE, bypass_csp=True)``); each
+    page keeps its console errors in ``page.console_errors``."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{"locale": "th-TH", **DESKTOP, **options})
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.console_errors = errors
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    """A 390 px wide phone with a touch screen."""
+    return new_page(**PHONE)

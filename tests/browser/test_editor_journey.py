@@ -22,6 +22,12 @@ def test_editor_logs_in_edits_the_english_title_in_its_tab_and_sees_it_online(
     english_title = page.locator("#id_title_en")
     english_tab = page.locator("a[href='#tab_id_title_en']")
     english_tab.wait_for()
+    # Thai in the admin is drawn with our font, even on a machine without a Thai one.
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('16px \"Sarabun Thai\"', 'เกาหลี')")
+    assert page.evaluate(
+        "[...document.fonts].some(f => f.family.includes('Sarabun Thai') && f.status == 'loaded')"
+    )
     assert not english_title.is_visible()
     english_tab.click()
     english_title.fill("Kim honours soldiers who fought in Kursk")

@@ -1,0 +1,9 @@
+"""The project's settings, with one more URL: /bare/, a view returning a fixed short text.
+
+The web bench serves the site with these, so that the bare view runs in the same gunicorn,
+with the same workers, settings and middleware as the pages it is compared with.
+"""
+
+from newsroom.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bare_urls"
