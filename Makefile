@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run setup serve test test-postgres chromium check-messages bench-import lint format check-migrations messages clean
+.PHONY: help install run setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
 
 help:
 	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
@@ -41,7 +41,7 @@ setup: install .env
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 
-# The web server, and beside it the worker that runs background imports (django.tasks).
+# The web server, and beside it the worker for background imports and search indexing (django.tasks).
 serve: install .env
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
@@ -50,7 +50,7 @@ serve: install .env
 
 run: setup serve
 
-test: install .env chromium
+test: install .env chromium node_modules/.installed
 	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
@@ -59,6 +59,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends chromium; }
+
+# axe-core and the Nu Html Checker (Java) for the accessibility tests, pinned in package-lock.json.
+# --ignore-scripts: vnu-jar's postinstall would download a JDK; the machine's Java 17 is used.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(MAKE) test
@@ -76,7 +82,8 @@ check-migrations: install .env
 
 # Rebuild the Thai catalogue after adding strings; the compiled .mo files are committed.
 messages: install .env
-	$(MANAGE) makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(MANAGE) makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles \
+	  --ignore=tests --ignore=bench --ignore=node_modules --ignore=newsroom/locale
 	$(MANAGE) compilemessages -l th --ignore=.venv
 
 # The compiled catalogues must match their sources (CI runs this).
@@ -87,6 +94,16 @@ check-messages: install .env
 # Import speed against django-import-export's defaults (ROWS=50000 by default).
 bench-import: install .env
 	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS))
+
+# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events).
+bench-web: install .env wrk
+	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS))
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the web benchmark"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends wrk; }
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -4,7 +4,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from newsroom.admin_corrections import CorrectionsKeptFormSet, CorrectionsKeptMixin
 from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.admin_history import HistoryAdmin
 from newsroom.admin_io import SpreadsheetAdmin
 from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.admin_workflow import WorkflowAdmin
@@ -19,6 +21,7 @@ admin.site.index_template = "newsroom/admin_index.html"  # adds the translators'
 
 class NoteInline(LanguageLimitedMixin, TranslationStackedInline):
     model = Note
+    formset = CorrectionsKeptFormSet
     fk_name = "source"
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
@@ -36,6 +39,7 @@ class QuoteInline(LanguageLimitedMixin, TranslationStackedInline):
 class SourceAdmin(
     TranslationAdminMixin,
     WorkflowAdmin,
+    HistoryAdmin,
     SpreadsheetAdmin,
     TabbedTranslationAdmin,
 ):
@@ -103,7 +107,7 @@ class QuoteAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
+class NoteAdmin(CorrectionsKeptMixin, TranslationAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "kind", "noted_on", "source", "event", "is_public")
     list_filter = ("kind", "is_public", MissingTranslationFilter)
     search_fields = ("text_th", "text_en")

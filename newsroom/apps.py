@@ -6,3 +6,10 @@ class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Connect the content-changed bridge and the page cache's receivers in every
+        # process (web, worker, commands), not only where the middleware is loaded.
+        from newsroom import cache, signals  # noqa: F401
+
+        signals.bridge_connect()

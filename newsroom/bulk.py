@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from newsroom.i18n import translated_fields
+from newsroom.signals import content_changed_send
 from newsroom.spreadsheets import SpreadsheetError, Table
 from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
@@ -444,6 +445,11 @@ class Importer:
         )
         self._write_relations(creates, updates, current, created)
         self._mark_translations_stale(updates)
+        content_changed_send(
+            model=model,
+            pks=[*created.values(), *(old["pk"] for _n, old, _v, _c in updates)],
+            bulk=True,
+        )
         if self.log:
             entries = [(pk, "created", {}) for pk in created.values()]
             entries += [

@@ -8,12 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reversion import is_registered
 
 from newsroom.bulk import BATCH_SIZE, Importer, Report, Spec
+from newsroom.history import revision_start, versions_bulk_create
 from newsroom.models import ImportChange, ImportRecord
 from newsroom.resources import spec_for
+from newsroom.signals import content_changed_send
 from newsroom.spreadsheets import Table
 from newsroom.sql import insert_rows
+from newsroom.workflow import log_rows
 
 
 def import_table(
@@ -41,8 +45,17 @@ def import_table(
         encoding=table.encoding,
     )
 
+    # Named now, in the user's language: the importer writes in the site's language.
+    revision, comment = None, _import_comment(record)
+
     def log(entries):
+        nonlocal revision
         record.created_ids += [pk for pk, action, _before in entries if action == "created"]
+        if is_registered(spec.model):  # each row written gets a version, in bulk
+            revision = revision or revision_start(user=user or record.user, comment=comment)
+            versions_bulk_create(
+                model=spec.model, pks=[pk for pk, _a, _b in entries], revision=revision
+            )
         insert_rows(
             ImportChange,
             [
@@ -60,6 +73,10 @@ def import_table(
         record.created_ids = []
     _finish(record, report)
     return report, record
+
+
+def _import_comment(record: ImportRecord) -> str:
+    return _("Imported from %(file)s (import %(id)s)") % {"file": record.file_name, "id": record.pk}
 
 
 def _finish(record: ImportRecord, report: Report) -> None:
@@ -89,14 +106,22 @@ def import_undo(*, record: ImportRecord, by) -> None:
     ids = record.created_ids
     for start in range(0, len(ids), BATCH_SIZE):
         spec.model.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).delete()
-    _restore(spec, record.changes.iterator(chunk_size=BATCH_SIZE))
+    restored = _restore(spec, record.changes.iterator(chunk_size=BATCH_SIZE), by=by)
+    if is_registered(spec.model) and restored:
+        revision = revision_start(user=by, comment=_("Undo of import %(id)s") % {"id": record.pk})
+        for start in range(0, len(restored), BATCH_SIZE):
+            versions_bulk_create(
+                model=spec.model, pks=restored[start : start + BATCH_SIZE], revision=revision
+            )
     record.state, record.undone_at, record.undone_by = ImportRecord.State.UNDONE, timezone.now(), by
     record.save()
 
 
-def _restore(spec: Spec, changes) -> None:
-    by_fields = defaultdict(list)
+def _restore(spec: Spec, changes, *, by) -> list[int]:
+    """Write the old values back; return the ids of the rows restored."""
+    by_fields, restored = defaultdict(list), []
     for change in changes:
+        restored.append(change.object_id)
         values = {k: v for k, v in change.before.items() if k not in spec.through}
         for name, old_ids in change.before.items():
             if name in spec.through:
@@ -110,7 +135,22 @@ def _restore(spec: Spec, changes) -> None:
             )
             by_fields[tuple(sorted(values))].append(obj)
     for names, objects in by_fields.items():
+        if "status" in names:
+            _log_status_restore(spec.model, objects, by=by)
         spec.model.objects.bulk_update(objects, [*names, "updated_at"], batch_size=BATCH_SIZE)
+        content_changed_send(model=spec.model, pks=[obj.pk for obj in objects], bulk=True)
+    return restored
+
+
+def _log_status_restore(model, objects, *, by) -> None:
+    """Undoing an import's status change is a workflow move too: log it."""
+    now = dict(model.objects.filter(pk__in=[o.pk for o in objects]).values_list("pk", "status"))
+    log_rows(
+        model=model,
+        moves=[(o.pk, now.get(o.pk, ""), o.status) for o in objects],
+        by=by,
+        reason=str(_("undo of an import")),
+    )
 
 
 def _restore_relation(spec: Spec, name: str, pk: int, old_ids: set[int]) -> None:
@@ -121,6 +161,7 @@ def _restore_relation(spec: Spec, name: str, pk: int, old_ids: set[int]) -> None
     through.objects.bulk_create(
         [through(**{f"{own}_id": pk, f"{other}_id": target}) for target in old_ids - present]
     )
+    content_changed_send(model=spec.model, pks=[pk])
 
 
 def import_enqueue(

@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
     "django_tasks_db",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag and 304s for every page; then readers' pages from the page cache (newsroom/cache.py).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,7 +103,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# redis://host:6379/1 gives Django's own RedisCache (django-redis is not installed).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Readers' pages: kept this long in the cache above (0: not at all), and this long by
+# browsers and proxies, which then ask again (a 304 if nothing changed).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -187,6 +197,8 @@ TASKS = {
 }
 # Files with more rows than this are imported in the background from the admin.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+# Imports that write more rows than this at once have them search-indexed by the worker.
+SEARCH_INDEX_INLINE_ROWS = env.int("SEARCH_INDEX_INLINE_ROWS", default=100)
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Translation status: the language translations are made from, and whether readers are told

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsroom.i18n import LANGUAGE_CODES, missing_translation_q, translated_fields
 from newsroom.models import Status, TranslationState
+from newsroom.signals import content_changed_send
 
 MISSING, STALE, CURRENT = "missing", "stale", "current"
 
@@ -58,6 +59,7 @@ def translation_confirm(*, obj, language: str, by) -> None:
             "confirmed_by": by,
         },
     )
+    content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
 
 
 def translations_mark_stale(*, model, pks) -> None:

@@ -2,9 +2,13 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from newsroom import views
+from newsroom.sitemaps import PageSitemap, PersonSitemap, SourceSitemap
+from timeline.sitemaps import EventSitemap
 
 # The newsroom app's own pages; this module is also the project's root URLconf.
 newsroom_patterns = (
@@ -17,6 +21,13 @@ newsroom_patterns = (
     "newsroom",
 )
 
+SITEMAPS = {
+    "pages": PageSitemap,
+    "events": EventSitemap,
+    "sources": SourceSitemap,
+    "people": PersonSitemap,
+}
+
 urlpatterns = [
     path(
         "admin/worklist/",
@@ -25,6 +36,11 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="newsroom/robots.txt", content_type="text/plain"),
+    ),
     *i18n_patterns(
         path("", include("timeline.urls")),
         path("", include(newsroom_patterns)),

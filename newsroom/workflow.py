@@ -4,6 +4,7 @@ Every entry point (admin actions, the change form, imports, commands) moves item
 through ``item_transition``, or for imports through ``may_set_status`` and ``log_rows``.
 """
 
+import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.models import Status, WorkflowLog
+from newsroom.signals import content_changed_send
 from newsroom.sql import insert_rows
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -77,6 +79,11 @@ def item_transition(*, item, to: str, by, publish_at=None, reason: str = "") -> 
         by=by,
         reason=reason[:300],
     )
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(reason or _("now %(state)s") % {"state": _label(to)})
+        reversion.add_to_revision(item)
+    content_changed_send(model=type(item), pks=[item.pk])
 
 
 def log_rows(*, model, moves: list[tuple[int, str, str]], by, reason: str) -> None:

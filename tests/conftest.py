@@ -13,12 +13,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the fixtures a fresh install loads."""
     with django_db_blocker.unblock():
         call_command("loaddata", SEED, verbosity=0)
+        call_command("rebuild_search_index", verbosity=0)  # loaddata's raw saves skip it
 
 
 @pytest.fixture
 def seeded():
     """Transactional tests start from an empty database: load the fixtures again."""
     call_command("loaddata", SEED, verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,9 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from newsroom.admin_corrections import CorrectionsKeptFormSet
 from newsroom.admin_filters import MissingTranslationFilter
+from newsroom.admin_history import HistoryAdmin
 from newsroom.admin_io import SpreadsheetAdmin
 from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.admin_workflow import WorkflowAdmin
@@ -32,6 +34,7 @@ class CitationInline(LanguageLimitedMixin, TranslationStackedInline):
 
 class EventNoteInline(LanguageLimitedMixin, TranslationTabularInline):
     model = Note
+    formset = CorrectionsKeptFormSet
     fk_name = "event"
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
@@ -78,6 +81,7 @@ class DecadeFilter(admin.SimpleListFilter):
 class EventAdmin(
     TranslationAdminMixin,
     WorkflowAdmin,
+    HistoryAdmin,
     SpreadsheetAdmin,
     TabbedTranslationAdmin,
 ):

@@ -235,3 +235,40 @@ class Citation(TimestampedModel):
 
     def __str__(self):
         return f"{self.event} ← {self.source}"
+
+
+class SearchEntry(models.Model):
+    """One item's searchable text in one language, kept by ``timeline.search``.
+
+    Thai words are separated by a zero-width space (the databases split there, readers
+    never see it). The full-text index lives beside it: an FTS5 table kept in sync by
+    triggers on SQLite, a generated ``search_vector`` column on PostgreSQL (migration
+    0004). A migration that rebuilds this table must recreate them.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("event")
+        SOURCE = "source", _("source")
+        PERSON = "person", _("person or organisation")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    language = models.CharField(_("language"), max_length=5)
+    title = models.TextField(_("title"))
+    body = models.TextField(_("text"), blank=True)
+    extra = models.TextField(_("related names"), blank=True)
+    # Events only: what the date filters and the timeline order use.
+    date_start = models.DateField(_("earliest date"), null=True)
+    date_end = models.DateField(_("latest date"), null=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="one_search_entry_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id} [{self.language}]"

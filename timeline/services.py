@@ -1,5 +1,6 @@
 """Writes to the timeline: one code path for the admin, importers and commands."""
 
+import reversion
 from django.db import transaction
 
 from newsroom.translation_status import source_hash, translations_mark_stale
@@ -12,7 +13,8 @@ def event_save(*, event: Event) -> Event:
     its original (Thai) text makes its translations stale."""
     before = source_hash(Event.objects.get(pk=event.pk)) if event.pk else None
     event.full_clean()
-    event.save()
+    with reversion.create_revision():  # inside the admin's own revision, merged into it
+        event.save()
     if before is not None and before != source_hash(event):
         translations_mark_stale(model=Event, pks=[event.pk])
     return event

@@ -1,9 +1,16 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView, TemplateView
 
-from newsroom.models import Source
+from newsroom.models import Person, Source
 from newsroom.translation_status import original_updated
 from newsroom.views import PreviewMixin
-from timeline import selectors
+from timeline import search, selectors, timelinejs
+from timeline.forms import SearchForm
 from timeline.models import Era, Event, Topic
 
 
@@ -52,3 +59,58 @@ class AboutView(TemplateView):
     def get_context_data(self, **kwargs):
         sources = Source.objects.published().select_related("translation_of")
         return super().get_context_data(sources=sources, **kwargs)
+
+
+def timeline_json(request):
+    """The published timeline for Knight Lab's TimelineJS; any site may fetch it."""
+    data = timelinejs.timeline_json(build_url=request.build_absolute_uri)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Other sites may frame the embeddable timeline, and only it (every other page: DENY).
+EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+
+
+@method_decorator([xframe_options_exempt, csp_override(EMBED_CSP)], name="dispatch")
+class EmbedView(ListView):
+    """A compact timeline, with no site chrome, for other sites' iframes."""
+
+    template_name = "timeline/embed.html"
+    context_object_name = "events"
+
+    def get_queryset(self):
+        return selectors.timeline_events()
+
+
+class SearchView(ListView):
+    """One search over published events, sources and people, with the timeline's filters."""
+
+    template_name = "timeline/search.html"
+    context_object_name = "results"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        self.query = self.form.query()
+        entries, self.pattern = search.search_entries(query=self.query, language=get_language())
+        return entries
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or mistyped shows the nearest page, not an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            form=self.form,
+            query=self.query,
+            eras=Era.objects.all(),
+            topics=Topic.objects.all(),
+            people=Person.objects.filter(events__in=Event.objects.published()).distinct(),
+            **kwargs,
+        )
+        search.attach_items(context["results"], self.pattern)
+        return context

@@ -31,6 +31,11 @@ def test_load_seed_fills_an_empty_database():
     Event.objects.all().delete()
     assert "Installed" in _run("load_seed")
     assert Event.objects.count() >= 16
+    # Each item's history starts with the seed as loaded.
+    from newsroom.history import versions_of
+
+    first = versions_of(Event.objects.first()).get()
+    assert first.revision.comment == "Loaded from fixtures/seed.json"
 
 
 def test_create_editor_prints_a_generated_password_once_and_it_works(client):

@@ -28,3 +28,13 @@ class Command(BaseCommand):
             )
             return
         call_command("loaddata", SEED, stdout=self.stdout, stderr=self.stderr)
+        # loaddata saves raw, unseen by the search index: rebuild it whole.
+        call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
+        # The history starts with the seed as it was loaded (one version per item).
+        call_command(
+            "createinitialrevisions",
+            "timeline.Event",
+            "newsroom.Source",
+            comment="Loaded from fixtures/seed.json",
+            verbosity=0,
+        )
