@@ -47,8 +47,10 @@ def test_reader_switches_language_and_stays_on_the_same_event(page, live_server,
     page.goto(f"{live_server.url}/")
     assert page.url == f"{live_server.url}/th/"  # a Thai browser lands on Thai
     page.click(f"a[href$='/th/events/{event.slug}/']")
+    # The timeline has a language link too: click the event page's, once it is loaded.
+    page.wait_for_url(f"**/th/events/{event.slug}/")
     page.click("a[hreflang=en]")
-    assert page.url.endswith(f"/en/events/{event.slug}/")
+    page.wait_for_url(f"**/en/events/{event.slug}/")
     assert page.locator("h1").inner_text() == event.title_en
     # The Thai web font is ours, not a CDN's, and it loaded.
     assert page.evaluate("document.fonts.check('16px Sarabun', 'เกาหลี')")

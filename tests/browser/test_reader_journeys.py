@@ -50,13 +50,13 @@ def test_reader_filters_the_timeline_by_era_and_clears_the_filter(page, live_ser
     page.get_by_label("Era").select_option(label=f"{era.name_en} ({era.start_year}–{era.end_year})")
     page.get_by_role("button", name="Show events").click()
 
-    expect(page).to_have_url(f"{live_server.url}/en/?era={era.slug}&topic=")
+    page.wait_for_url(f"{live_server.url}/en/?era={era.slug}&topic=")
     assert page.locator("main .era-header h2").all_inner_texts() == [era.name_en]
     in_era = Event.objects.published().filter(era=era).values_list("slug", flat=True)
     assert sorted(_event_slugs(page)) == sorted(in_era)
 
     page.get_by_role("link", name="Clear filters").click()
-    expect(page).to_have_url(f"{live_server.url}/en/")
+    page.wait_for_url(f"{live_server.url}/en/")
     assert len(_event_slugs(page)) == Event.objects.published().count()
     assert page.console_errors == []
 
@@ -93,10 +93,11 @@ def test_reader_follows_a_citation_to_its_source(page, live_server, seeded):
     source = event.citations.select_related("source").first().source
     page.goto(f"{live_server.url}/th/")
     page.get_by_role("link", name=event.title_th).click()
+    page.wait_for_url(f"{live_server.url}{event.get_absolute_url()}")
     expect(page.locator("h1")).to_have_text(event.title_th)
 
     page.locator(".citation-source a").first.click()
-    expect(page).to_have_url(f"{live_server.url}{source.get_absolute_url()}")
+    page.wait_for_url(f"{live_server.url}{source.get_absolute_url()}")
     expect(page.locator("h1")).to_have_text(source.title_th)
     # The source page leads back to the events that cite it.
     assert page.locator(f"main a[href='{event.get_absolute_url()}']").count() == 1
