@@ -8,8 +8,15 @@ class TimelineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, pre_delete
+
+        from newsroom.models import Person
         from newsroom.signals import content_changed
-        from timeline.search import on_content_changed
+        from timeline.models import Era, Topic
+        from timeline.search import on_content_changed, on_name_deleted, on_name_deleting
 
         # Every write readers may see, the bulk ones too, keeps the search index current.
         content_changed.connect(on_content_changed, dispatch_uid="timeline-search-index")
+        for model in (Era, Topic, Person):  # their names are in their events' entries
+            pre_delete.connect(on_name_deleting, sender=model, dispatch_uid=f"search-{model}")
+            post_delete.connect(on_name_deleted, sender=model, dispatch_uid=f"search-{model}")

@@ -164,6 +164,17 @@ def search_index(*, model, pks: list | None) -> None:
             _index_batches(Kind.EVENT, events)
 
 
+def on_name_deleting(sender, instance, **kwargs) -> None:
+    """Before an era, topic or person goes, note the events whose entries show its name:
+    its links to them are gone by the time it is (cascade, SET_NULL), with no signal."""
+    instance._search_events = _dependent_events(sender, [instance.pk])
+
+
+def on_name_deleted(sender, instance, **kwargs) -> None:
+    if events := getattr(instance, "_search_events", None):
+        _index_batches(Kind.EVENT, events)
+
+
 @transaction.atomic
 def search_rebuild(*, on_batch: Callable[[str, int, int], None] | None = None) -> int:
     """Rebuild the whole index (readers see the old one until done); return its size."""

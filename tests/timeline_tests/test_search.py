@@ -191,6 +191,18 @@ def test_a_renamed_person_finds_their_events_by_the_new_name(client):
     assert found(client, "/en/search/?q=lycheev") == []
 
 
+@pytest.mark.parametrize("factory", [TopicFactory, EraFactory, PersonFactory])
+def test_a_deleted_topic_era_or_person_no_longer_finds_its_events(client, factory):
+    named = factory(name_en="Durian")
+    event = EventFactory(title_en="Mangosteen talks", era=named if factory is EraFactory else None)
+    if factory is not EraFactory:
+        getattr(event, "topics" if factory is TopicFactory else "people").add(named)
+    assert event.slug in found(client, "/en/search/?q=durian")
+    named.delete()  # its links go by cascade or SET_NULL, which send no signal
+    assert found(client, "/en/search/?q=durian") == []
+    assert found(client, "/en/search/?q=mangosteen") == [event.slug]
+
+
 def test_an_imported_event_is_found_at_once(client, chief):
     csv = (
         "slug,date,title_th,title_en,status\n"
