@@ -17,6 +17,7 @@ from newsroom.history import (
     current_values,
     item_revert,
     may_revert,
+    version_values,
     versions_diff,
     versions_of,
 )
@@ -121,9 +122,9 @@ class HistoryAdmin(VersionAdmin):
             return current_values(obj), None
         if not version_id.isdigit():  # none chosen: the latest version
             version = versions_of(obj).first()
-            return (version.field_dict, version) if version else (current_values(obj), None)
+            return (version_values(version), version) if version else (current_values(obj), None)
         version = get_object_or_404(versions_of(obj), pk=version_id)
-        return version.field_dict, version
+        return version_values(version), version
 
     def compare_view(self, request, object_id):
         obj = self._item(request, object_id)
@@ -170,7 +171,7 @@ class HistoryAdmin(VersionAdmin):
             version=version,
             form=form,
             changes=versions_diff(
-                model=self.model, older=current_values(obj), newer=version.field_dict
+                model=self.model, older=current_values(obj), newer=version_values(version)
             ),
         )
         return TemplateResponse(request, "newsroom/admin/history_revert.html", context)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -38,14 +38,24 @@ NOT_VERSIONED |= {"start_precision", "end_precision"}
 NOT_REVERTED = {"status", "publish_at", "slug"}
 
 
-def history_register(model) -> None:
-    """Version ``model``; call it after its translated fields are registered."""
+def history_register(model, *, follow: tuple[str, ...] = ()) -> None:
+    """Version ``model``; call it after its translated fields are registered.
+
+    ``follow`` names the rows that belong to an item (an event's citations): every
+    version of the item keeps them as they were, and a revert puts them back.
+    """
     base = set(translated_fields(model))  # `title` mirrors `title_th`/`title_en`
     # Relations through a model of their own (citations) are versioned as those rows.
     through = {
         f.name for f in model._meta.many_to_many if not f.remote_field.through._meta.auto_created
     }
-    reversion.register(model, exclude=tuple(NOT_VERSIONED | base | through))
+    reversion.register(model, exclude=tuple(NOT_VERSIONED | base | through), follow=follow)
+
+
+def _followed(model) -> list[tuple[str, models.Field, type[models.Model]]]:
+    """Each followed relation: its name, the related model's key to the item, that model."""
+    relations = (model._meta.get_field(name) for name in _get_options(model).follow)
+    return [(r.name, r.field, r.related_model) for r in relations]
 
 
 def versions_of(obj) -> models.QuerySet:
@@ -92,6 +102,11 @@ def versions_bulk_create(*, model, pks: list, revision: Revision) -> None:
             for obj in objects
         ],
     )
+    for _name, key, related in _followed(model):  # as reversion's `follow` does on a save
+        rows = related.objects.filter(**{f"{key.attname}__in": pks}).order_by("pk")
+        versions_bulk_create(
+            model=related, pks=list(rows.values_list("pk", flat=True)), revision=revision
+        )
 
 
 def _links(field, pks: list) -> dict[int, list[int]]:
@@ -137,7 +152,8 @@ def version_fields(model) -> list[models.Field]:
 
 
 def versions_diff(*, model, older: dict, newer: dict) -> list[FieldChange]:
-    """What changed between two versions' field values, field by field, in form order."""
+    """What changed between two versions' values, field by field in form order, then the
+    rows that belong to the item (citations), one line each."""
     changes = []
     for field in version_fields(model):
         key = field.attname if not field.many_to_many else field.name
@@ -145,12 +161,20 @@ def versions_diff(*, model, older: dict, newer: dict) -> list[FieldChange]:
         if _normal(before) == _normal(after):
             continue
         old, new = _display(field, before), _display(field, after)
-        changes.append(FieldChange(str(field.verbose_name), old, new, _words_diff(field, old, new)))
+        thai = field.name.endswith("_th")
+        changes.append(FieldChange(str(field.verbose_name), old, new, _words_diff(thai, old, new)))
+    for name, _key, related in _followed(model):
+        old, new = (
+            _rows_text(related, older.get(name, {})),
+            _rows_text(related, newer.get(name, {})),
+        )
+        if old != new:  # the passages may be Thai or English: cut into words either way
+            label = str(related._meta.verbose_name_plural)
+            changes.append(FieldChange(label, old, new, _words_diff(True, old, new)))
     return changes
 
 
-def current_values(obj) -> dict:
-    """The object's values now, keyed like a version's ``field_dict``."""
+def _values(obj) -> dict:
     values = {}
     for field in version_fields(type(obj)):
         if field.many_to_many:
@@ -158,6 +182,48 @@ def current_values(obj) -> dict:
         else:
             values[field.attname] = getattr(obj, field.attname)
     return values
+
+
+def current_values(obj) -> dict:
+    """The item's values now, keyed like ``version_values``."""
+    values = _values(obj)
+    for name, key, related in _followed(type(obj)):
+        rows = related.objects.filter(**{key.attname: obj.pk})
+        values[name] = {row.pk: _values(row) for row in rows}
+    return values
+
+
+def version_values(version: Version) -> dict:
+    """A version's field values, and the rows that followed the item into its revision
+    (``{"citations": {pk: values}}``): the item's citations as they were."""
+    values = dict(version.field_dict)
+    model, pk = version._model, int(version.object_id)
+    for name, key, related in _followed(model):
+        candidates = Version.objects.filter(
+            revision_id=version.revision_id,
+            content_type=ContentType.objects.get_for_model(related),
+            serialized_data__contains=f'"{key.name}": {pk}',  # narrows; checked below
+        )
+        rows = (row.field_dict for row in candidates)
+        values[name] = {row["id"]: row for row in rows if row[key.attname] == pk}
+    return values
+
+
+HIDDEN = {"event", "position"}  # the item itself; the order is the lines' order
+
+
+def _rows_text(model, rows: dict) -> str:
+    """One line per row, in the item's order: what an editor recognises (a source and its
+    passage), not ids."""
+    if not rows:
+        return ""
+    fields = [f for f in version_fields(model) if not f.primary_key and not f.many_to_many]
+    ordered = sorted(rows.values(), key=lambda row: (row.get("position", 0), row["id"]))
+    lines = []
+    for row in ordered:
+        shown = (_display(f, row.get(f.attname)) for f in fields if f.name not in HIDDEN)
+        lines.append(" · ".join(text for text in shown if text and text != "—"))
+    return "\n".join(lines)
 
 
 def _normal(value):
@@ -192,9 +258,8 @@ def _tokens(text: str, thai: bool) -> list[str]:
     return [t for t in _SPLIT.split(text) if t]
 
 
-def _words_diff(field, old: str, new: str) -> str:
+def _words_diff(thai: bool, old: str, new: str) -> str:
     """Word-level diff; Thai has no spaces, so Thai text is cut into words first."""
-    thai = field.name.endswith("_th")
     a, b = _tokens(old, thai), _tokens(new, thai)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < REWRITTEN:  # a rewrite reads better as before, then after
@@ -213,6 +278,27 @@ def _words_diff(field, old: str, new: str) -> str:
 # Revert ----------------------------------------------------------------------------
 
 
+def _rows_revert(item, key, related, rows: dict) -> None:
+    """Make the item's rows (citations) those of the version: edited back, re-created, or
+    removed if they came since."""
+    related.objects.filter(**{key.attname: item.pk}).exclude(pk__in=list(rows)).delete()
+    existing = related.objects.in_bulk(list(rows))
+    for pk, values in rows.items():
+        row = existing.get(pk) or related(pk=pk)
+        for field in version_fields(related):
+            if field.attname in values and not field.many_to_many:
+                setattr(row, field.attname, values[field.attname])
+        for field in related._meta.fields:  # cited since deleted: say which, undo nothing
+            target = getattr(row, field.attname) if field.many_to_one else None
+            if target and not field.related_model._base_manager.filter(pk=target).exists():
+                raise ValidationError(
+                    _("This version cites %(model)s #%(id)s, which has been deleted since.")
+                    % {"model": field.related_model._meta.verbose_name, "id": target}
+                )
+        row.full_clean()
+        row.save()
+
+
 def may_revert(user, model) -> bool:
     opts = model._meta
     return user.has_perm(f"{opts.app_label}.change_{opts.model_name}") and not (
@@ -226,7 +312,7 @@ def item_revert(*, item, version: Version, by, reason: str = "") -> None:
     model = type(item)
     if not may_revert(by, model):
         raise PermissionDenied(_("Only editors and chief editors may revert to a version."))
-    values, before = version.field_dict, source_hash(item)
+    values, before = version_values(version), source_hash(item)
     relations = {}
     for field in version_fields(model):
         if field.name in NOT_REVERTED:
@@ -245,5 +331,7 @@ def item_revert(*, item, version: Version, by, reason: str = "") -> None:
         item.save()
         for name, pks in relations.items():
             getattr(item, name).set(pks)
+        for name, key, related in _followed(model):
+            _rows_revert(item, key, related, values.get(name, {}))
     if before != source_hash(item):
         translations_mark_stale(model=model, pks=[item.pk])

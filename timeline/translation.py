@@ -25,5 +25,5 @@ class CitationTranslationOptions(TranslationOptions):
 
 
 # Versioned here, once their translated columns exist (see newsroom/history.py).
-history_register(Event)
+history_register(Event, follow=("citations",))
 history_register(Citation)

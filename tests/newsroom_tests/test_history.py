@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import translation
 from reversion.models import Version
 
-from newsroom.history import versions_of
+from newsroom.history import version_values, versions_of
 from newsroom.imports import import_table, import_undo
 from newsroom.models import Source, Status, WorkflowLog
 from newsroom.resources import spec_for
@@ -14,7 +14,7 @@ from newsroom.spreadsheets import open_table
 from newsroom.translation_status import translation_confirm, translation_state
 from newsroom.workflow import item_transition
 from tests.forms import form_data
-from timeline.models import Event
+from timeline.models import Citation, Event
 from timeline.services import event_save
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,68 @@ def test_a_rewritten_text_reads_as_before_then_after(editor_client, event):
         in page
     )
     assert '<th scope="row">Sources</th>' not in page  # citations: versioned as their rows
+
+
+# Citations belong to their event: every version keeps them, a revert puts them back.
+
+
+def test_a_revert_brings_the_citations_back_as_they_were(editor_client, chief_client, event):
+    removed, edited = event.citations.order_by("position", "pk")  # the inline's order
+    admin_edit(editor_client, event, reason="before")
+    first = versions_of(event).get()
+    changes = {"citations-0-DELETE": "on", "citations-1-passage": "A passage typed wrongly"}
+    admin_edit(editor_client, event, reason="cut a source", **changes)
+    assert event.citations.count() == 1
+
+    page = compare_page(editor_client, event, first, versions_of(event).first())
+    # One line per citation, named by its source: the removed one struck, the edit marked.
+    assert "Citations" in page and f"<del>{removed.source}" in page
+    assert "A passage typed wrongly</ins>" in page
+
+    chief_client.post(f"{history_url(event)}{first.pk}/revert/", {"reason": "sources back"})
+    restored = {c.pk: c.passage for c in event.citations.all()}
+    assert restored == {removed.pk: removed.passage, edited.pk: edited.passage}
+    # The revert is a version of its own, with the citations as they are now.
+    assert version_values(versions_of(event).first())["citations"].keys() == restored.keys()
+
+
+def test_a_revert_removes_a_citation_added_since(editor_client, chief_client, event):
+    admin_edit(editor_client, event)
+    first = versions_of(event).get()
+    added = Citation.objects.create(event=event, source=Source.objects.first(), passage="Later")
+    event_save(event=event)  # a version with three citations
+    chief_client.post(f"{history_url(event)}{first.pk}/revert/", {"reason": ""})
+    assert not Citation.objects.filter(pk=added.pk).exists()
+    assert event.citations.count() == 2
+
+
+def test_a_revert_to_a_citation_of_a_deleted_source_changes_nothing_and_says_why(
+    editor_client, chief_client, event
+):
+    source = Source.objects.create(title_th="แหล่งชั่วคราว", title_en="Passing source", slug="gone")
+    citation = Citation.objects.create(event=event, source=source, passage="Soon gone")
+    admin_edit(editor_client, event, title_en="Before")
+    first = versions_of(event).get()
+    citation.delete()
+    source.delete()
+    admin_edit(editor_client, event, title_en="After")
+
+    response = chief_client.post(
+        f"{history_url(event)}{first.pk}/revert/", {"reason": ""}, headers=EN, follow=True
+    )
+    assert "which has been deleted since" in response.content.decode()
+    event.refresh_from_db()
+    assert event.title_en == "After" and event.citations.count() == 2
+
+
+def test_an_imported_event_version_keeps_its_citations(event, chief):
+    csv = f"slug,date,title_en\r\n{event.slug},{event.date},Rewritten by import\r\n".encode()
+    report, _record = import_table(
+        spec=spec_for(Event), table=open_table(csv, filename="e.csv"), user=chief
+    )
+    assert report.ok, report.errors
+    citations = version_values(versions_of(event).get())["citations"]
+    assert sorted(citations) == sorted(event.citations.values_list("pk", flat=True))
+    assert {c["passage"] for c in citations.values()} == set(
+        event.citations.values_list("passage", flat=True)
+    )
