@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
@@ -40,8 +39,9 @@ class HistoryAdmin(VersionAdmin):
     """Every save from the admin is a version (with the editor's reason, if given)."""
 
     object_history_template = "newsroom/admin/history.html"
-    # Keep the import/export buttons (reversion's own list template would replace them).
-    change_list_template = ImportExportModelAdmin.change_list_template
+    # "Recover deleted" for those who may recover (django-import-export puts its buttons
+    # around this template; reversion's own would be replaced by them).
+    change_list_template = "newsroom/admin/change_list.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -181,9 +181,23 @@ class HistoryAdmin(VersionAdmin):
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_revert", object_id, version_id)
 
-    def recover_view(self, request, version_id, extra_context=None):
-        # Recovering restores the item's status too: a chief editor's move.
+    # Recovering restores the item's status too (and an event's citations): a chief
+    # editor's move.
+
+    def _may_recover(self, request) -> bool:
         opts = self.model._meta
-        if not request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_recover": self._may_recover(request)}
+        return super().changelist_view(request, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self._may_recover(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self._may_recover(request):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)

@@ -30,12 +30,14 @@ from newsroom.services import translator_language
 from newsroom.sql import insert_rows
 from newsroom.translation_status import source_hash, translations_mark_stale
 
-# Kept out of versions: bookkeeping, and values derived from other fields on save.
-NOT_VERSIONED = {"created_at", "updated_at", "date_start", "date_end"}
-NOT_VERSIONED |= {"start_precision", "end_precision"}
+# Kept out of versions: values derived from other fields on save.
+NOT_VERSIONED = {"date_start", "date_end", "start_precision", "end_precision"}
+# Versioned (recovering a deleted item writes its version back as it is, and the columns
+# are required) but neither shown in a diff nor reverted.
+BOOKKEEPING = {"created_at", "updated_at"}
 # Shown in the history but never put back by a revert: the workflow moves items
 # (with its rights and log), and a slug is in readers' links.
-NOT_REVERTED = {"status", "publish_at", "slug"}
+NOT_REVERTED = {"status", "publish_at", "slug", *BOOKKEEPING}
 
 
 def history_register(model, *, follow: tuple[str, ...] = ()) -> None:
@@ -156,6 +158,8 @@ def versions_diff(*, model, older: dict, newer: dict) -> list[FieldChange]:
     rows that belong to the item (citations), one line each."""
     changes = []
     for field in version_fields(model):
+        if field.name in BOOKKEEPING:
+            continue
         key = field.attname if not field.many_to_many else field.name
         before, after = older.get(key), newer.get(key)
         if _normal(before) == _normal(after):
@@ -209,7 +213,8 @@ def version_values(version: Version) -> dict:
     return values
 
 
-HIDDEN = {"event", "position"}  # the item itself; the order is the lines' order
+# Left out of the lines: the item itself, the order (the lines are in it), bookkeeping.
+HIDDEN = {"event", "position", *BOOKKEEPING}
 
 
 def _rows_text(model, rows: dict) -> str:

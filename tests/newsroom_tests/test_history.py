@@ -312,3 +312,26 @@ def test_an_imported_event_version_keeps_its_citations(event, chief):
     assert {c["passage"] for c in citations.values()} == set(
         event.citations.values_list("passage", flat=True)
     )
+
+
+def test_chief_editors_recover_a_deleted_event_with_its_citations(
+    editor_client, chief_client, event
+):
+    admin_edit(editor_client, event, reason="kept")
+    version = versions_of(event).get()
+    citations = sorted(event.citations.values_list("pk", "passage"))
+    listing = "/admin/timeline/event/"
+    assert f"{listing}recover/" in chief_client.get(listing, headers=EN).content.decode()
+    assert f"{listing}recover/" not in editor_client.get(listing, headers=EN).content.decode()
+    assert editor_client.get(f"{listing}recover/").status_code == 403
+    assert editor_client.get(f"{listing}recover/{version.pk}/").status_code == 403
+
+    pk = event.pk
+    event.delete()
+    assert event.title_en in chief_client.get(f"{listing}recover/", headers=EN).content.decode()
+    url = f"{listing}recover/{version.pk}/"
+    data = form_data(chief_client.get(url, headers=EN).content.decode(), "event_form")
+    response = chief_client.post(url, data, headers=EN)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    recovered = Event.objects.get(pk=pk)
+    assert sorted(recovered.citations.values_list("pk", "passage")) == citations
