@@ -265,6 +265,8 @@ def test_a_revert_brings_the_citations_back_as_they_were(editor_client, chief_cl
     assert "Citations" in page and f"<del>{removed.source}" in page
     assert "A passage typed wrongly</ins>" in page
 
+    revert_page = chief_client.get(f"{history_url(event)}{first.pk}/revert/", headers=EN)
+    assert "citations come back as they were" in revert_page.content.decode()
     chief_client.post(f"{history_url(event)}{first.pk}/revert/", {"reason": "sources back"})
     restored = {c.pk: c.passage for c in event.citations.all()}
     assert restored == {removed.pk: removed.passage, edited.pk: edited.passage}
