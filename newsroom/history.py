@@ -85,7 +85,10 @@ def versions_bulk_create(*, model, pks: list, revision: Revision) -> None:
     """
     if not pks:
         return
-    objects = list(model.objects.filter(pk__in=pks))
+    # Their names (``object_repr``) may show related rows: a citation names its event and
+    # source, which would otherwise be two queries per row.
+    related = [f.name for f in model._meta.fields if f.many_to_one]
+    objects = list(model.objects.filter(pk__in=pks).select_related(*related))
     fields = [f for f in version_fields(model) if f.serialize]
     relations = {f.name: _links(f, pks) for f in fields if f.many_to_many}
     content_type = ContentType.objects.get_for_model(model)
