@@ -6,17 +6,23 @@ Every other field is read-only for them, so it is not part of the form at all: a
 posted for it (a tampered form) is ignored, and the stored text stays as it was.
 """
 
+from django import forms
+from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin_filters import StaleTranslationFilter
+from newsroom.admin_filters import LANGUAGE_NAMES, StaleTranslationFilter
 from newsroom.i18n import translated_fields
 from newsroom.services import translator_language
 from newsroom.translation_status import (
-    source_hash,
+    originals,
+    source_language,
+    stale_fields,
     target_languages,
     translation_confirm,
-    translations_mark_stale,
+    translation_record,
+    translations_follow_edit,
 )
 
 
@@ -65,13 +71,79 @@ confirm_translation.short_description = _("Confirm the translation is up to date
 
 
 class TranslationStatusMixin:
-    """A change to the original's text marks translations stale; translators confirm them."""
+    """A change to the original's text marks translations stale, field by field; the form
+    shows a translator what changed in the original, and they confirm in the same save."""
 
     def save_model(self, request, obj, form, change):
-        before = source_hash(type(obj).objects.get(pk=obj.pk)) if change else None
+        before = originals(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        if change and before != source_hash(obj):
-            translations_mark_stale(model=type(obj), pks=[obj.pk])
+        if change:
+            translations_follow_edit(obj=obj, before=before)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("translation_confirmed"):
+            language = translator_language(request.user)
+            for code in [language] if language else target_languages():
+                translation_confirm(obj=form.instance, language=code, by=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        confirmed = forms.BooleanField(
+            label=_("The translation matches the original as saved"),
+            required=False,
+            help_text=_("Tick it once the translation is up to date: it is no longer stale."),
+        )
+        kwargs["form"] = type(
+            "TranslationForm",
+            (kwargs.get("form", self.form),),
+            {"translation_confirmed": confirmed},
+        )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "translation_changes"]
+
+    def get_fieldsets(self, request, obj=None):
+        ours = {"translation_changes", "translation_confirmed"}
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in ours]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is None:
+            return fieldsets
+        if self._stale(obj):  # first: what to redo
+            section = (_("Translation out of date"), {"fields": sorted(ours)})
+            return [section, *fieldsets]
+        return [*fieldsets, (_("Translation"), {"fields": ["translation_confirmed"]})]
+
+    def _stale(self, obj) -> dict[str, dict[str, str]]:
+        if not hasattr(obj, "_stale_fields"):
+            languages = target_languages()
+            obj._stale_fields = {code: stale_fields(obj, code) for code in languages}
+        return {code: fields for code, fields in obj._stale_fields.items() if fields}
+
+    @admin.display(description=_("What changed in the original"))
+    def translation_changes(self, obj):
+        from newsroom.history import words_diff
+
+        model, now, languages = type(obj), originals(obj), []
+        for code, fields in self._stale(obj).items():
+            changes = [
+                {
+                    "field": model._meta.get_field(name).verbose_name,
+                    "diff": None if before is None else words_diff(True, before, now[name]),
+                }
+                for name, before in fields.items()
+            ]
+            languages.append(
+                {
+                    "name": LANGUAGE_NAMES[code],
+                    "state": translation_record(obj, code),
+                    "changes": changes,
+                }
+            )
+        context = {"languages": languages, "original": LANGUAGE_NAMES[source_language()]}
+        return render_to_string("newsroom/admin/translation_changes.html", context)
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), StaleTranslationFilter]

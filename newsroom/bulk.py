@@ -461,13 +461,19 @@ class Importer:
 
     def _mark_translations_stale(self, updates) -> None:
         """Rows whose original (Thai) text changed: their translations are now stale."""
-        originals = {
-            f"{name}_{settings.TRANSLATION_SOURCE_LANGUAGE}"
+        columns = {
+            f"{name}_{settings.TRANSLATION_SOURCE_LANGUAGE}": name
             for name in translated_fields(self.spec.model)
         }
-        pks = [old["pk"] for _n, old, _v, changes in updates if originals & set(changes)]
-        if pks:
-            translations_mark_stale(model=self.spec.model, pks=pks)
+        before = {}
+        for _n, old, _v, changes in updates:
+            changed = {
+                columns[c]: previous or "" for c, (previous, _) in changes.items() if c in columns
+            }
+            if changed:
+                before[old["pk"]] = changed
+        if before:
+            translations_mark_stale(model=self.spec.model, before=before)
 
     def _write_relations(self, creates, updates, current, created) -> None:
         for column in self._relations():

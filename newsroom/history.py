@@ -28,7 +28,7 @@ from reversion.revisions import _get_options
 from newsroom.i18n import translated_fields
 from newsroom.services import translator_language
 from newsroom.sql import insert_rows
-from newsroom.translation_status import source_hash, translations_mark_stale
+from newsroom.translation_status import originals, translations_follow_edit
 
 # Kept out of versions: values derived from other fields on save.
 NOT_VERSIONED = {"date_start", "date_end", "start_precision", "end_precision"}
@@ -169,7 +169,7 @@ def versions_diff(*, model, older: dict, newer: dict) -> list[FieldChange]:
             continue
         old, new = _display(field, before), _display(field, after)
         thai = field.name.endswith("_th")
-        changes.append(FieldChange(str(field.verbose_name), old, new, _words_diff(thai, old, new)))
+        changes.append(FieldChange(str(field.verbose_name), old, new, words_diff(thai, old, new)))
     for name, _key, related in _followed(model):
         old, new = (
             _rows_text(related, older.get(name, {})),
@@ -177,7 +177,7 @@ def versions_diff(*, model, older: dict, newer: dict) -> list[FieldChange]:
         )
         if old != new:  # the passages may be Thai or English: cut into words either way
             label = str(related._meta.verbose_name_plural)
-            changes.append(FieldChange(label, old, new, _words_diff(True, old, new)))
+            changes.append(FieldChange(label, old, new, words_diff(True, old, new)))
     return changes
 
 
@@ -266,7 +266,7 @@ def _tokens(text: str, thai: bool) -> list[str]:
     return [t for t in _SPLIT.split(text) if t]
 
 
-def _words_diff(thai: bool, old: str, new: str) -> str:
+def words_diff(thai: bool, old: str, new: str) -> str:
     """Word-level diff; Thai has no spaces, so Thai text is cut into words first."""
     a, b = _tokens(old, thai), _tokens(new, thai)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -320,7 +320,7 @@ def item_revert(*, item, version: Version, by, reason: str = "") -> None:
     model = type(item)
     if not may_revert(by, model):
         raise PermissionDenied(_("Only editors and chief editors may revert to a version."))
-    values, before = version_values(version), source_hash(item)
+    values, before = version_values(version), originals(item)
     relations = {}
     for field in version_fields(model):
         if field.name in NOT_REVERTED:
@@ -341,5 +341,4 @@ def item_revert(*, item, version: Version, by, reason: str = "") -> None:
             getattr(item, name).set(pks)
         for name, key, related in _followed(model):
             _rows_revert(item, key, related, values.get(name, {}))
-    if before != source_hash(item):
-        translations_mark_stale(model=model, pks=[item.pk])
+    translations_follow_edit(obj=item, before=before)

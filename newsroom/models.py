@@ -393,6 +393,8 @@ class TranslationState(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
     source_hash = models.CharField(_("original's fingerprint"), max_length=64, blank=True)
     stale = models.BooleanField(_("original changed since"), default=False)
+    # The fields whose original changed since, each with the original's text before.
+    originals = models.JSONField(_("originals translated from"), default=dict, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_by = _user_field(_("confirmed by"))
 

@@ -2,7 +2,10 @@
 
 The original language is Thai (``TRANSLATION_SOURCE_LANGUAGE``). When a translator confirms
 a translation, the fingerprint of the original's text is kept; when the original's text
-of a public item changes (in the admin or by an import), its translations become stale.
+of a public item changes (in the admin, by an import or a revert), its translations become
+stale, field by field: the state keeps, for each field whose original changed, the original
+text as it was before (what the translation was made from), so a translator sees which
+fields to redo and what changed in them.
 """
 
 import hashlib
@@ -34,6 +37,36 @@ def source_hash(obj) -> str:
     return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
 
 
+def originals(obj) -> dict[str, str]:
+    """The original-language text of each translated field of ``obj``."""
+    language = source_language()
+    return {name: getattr(obj, f"{name}_{language}") or "" for name in translated_fields(type(obj))}
+
+
+def translations_follow_edit(*, obj, before: dict[str, str]) -> None:
+    """``obj`` was saved; ``before`` held its ``originals`` until then."""
+    changed = {name: text for name, text in before.items() if originals(obj)[name] != text}
+    if changed:
+        translations_mark_stale(model=type(obj), before={obj.pk: changed})
+
+
+def stale_fields(obj, language: str) -> dict[str, str]:
+    """The fields whose original changed since the translation into ``language`` was made,
+    each with the original's text as it was then (empty if the translation is not stale).
+    A state marked stale before fields were recorded lists every field, with no text."""
+    if translation_state(obj, language) != STALE:
+        return {}
+    record = translation_record(obj, language)
+    changed = (record.originals if record else None) or dict.fromkeys(translated_fields(type(obj)))
+    return {name: changed[name] for name in translated_fields(type(obj)) if name in changed}
+
+
+def translation_record(obj, language: str) -> TranslationState | None:
+    return TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, language=language
+    ).first()
+
+
 def translation_state(obj, language: str) -> str:
     model = type(obj)
     if model.objects.filter(missing_translation_q(model, language), pk=obj.pk).exists():
@@ -55,6 +88,7 @@ def translation_confirm(*, obj, language: str, by) -> None:
         defaults={
             "source_hash": source_hash(obj),
             "stale": False,
+            "originals": {},
             "confirmed_at": timezone.now(),
             "confirmed_by": by,
         },
@@ -62,8 +96,13 @@ def translation_confirm(*, obj, language: str, by) -> None:
     content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
 
 
-def translations_mark_stale(*, model, pks) -> None:
-    """The original text of these items changed: their translations are stale (if public)."""
+def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
+    """The original text of these items changed: their translations are stale (if public).
+
+    ``before`` maps each item to the fields whose original changed, with the text it had;
+    a field already stale keeps the text the translation was made from.
+    """
+    pks = list(before)
     if any(f.name == "status" for f in model._meta.fields):
         pks = list(
             model.objects.filter(pk__in=pks, status=Status.PUBLISHED).values_list("pk", flat=True)
@@ -73,16 +112,23 @@ def translations_mark_stale(*, model, pks) -> None:
     content_type = ContentType.objects.get_for_model(model)
     for language in target_languages():
         states = TranslationState.objects.filter(content_type=content_type, language=language)
-        states.filter(object_id__in=pks).update(stale=True)
-        known = set(states.filter(object_id__in=pks).values_list("object_id", flat=True))
+        known = {state.object_id: state for state in states.filter(object_id__in=pks)}
+        for pk, state in known.items():
+            state.stale, state.originals = True, {**before[pk], **(state.originals or {})}
+        TranslationState.objects.bulk_update(known.values(), ["stale", "originals"], batch_size=100)
         TranslationState.objects.bulk_create(
             [
                 TranslationState(
-                    content_type=content_type, object_id=pk, language=language, stale=True
+                    content_type=content_type,
+                    object_id=pk,
+                    language=language,
+                    stale=True,
+                    originals=before[pk],
                 )
                 for pk in pks
                 if pk not in known
-            ]
+            ],
+            batch_size=100,
         )
 
 

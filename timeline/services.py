@@ -3,7 +3,7 @@
 import reversion
 from django.db import transaction
 
-from newsroom.translation_status import source_hash, translations_mark_stale
+from newsroom.translation_status import originals, translations_follow_edit
 from timeline.models import Event
 
 
@@ -11,10 +11,10 @@ from timeline.models import Event
 def event_save(*, event: Event) -> Event:
     """Validate and store an event (text cleaned, date fields derived on save); a change to
     its original (Thai) text makes its translations stale."""
-    before = source_hash(Event.objects.get(pk=event.pk)) if event.pk else None
+    before = originals(Event.objects.get(pk=event.pk)) if event.pk else None
     event.full_clean()
     with reversion.create_revision():  # inside the admin's own revision, merged into it
         event.save()
-    if before is not None and before != source_hash(event):
-        translations_mark_stale(model=Event, pks=[event.pk])
+    if before is not None:
+        translations_follow_edit(obj=event, before=before)
     return event

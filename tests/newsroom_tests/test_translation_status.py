@@ -10,6 +10,7 @@ from newsroom.translation_status import (
     CURRENT,
     MISSING,
     STALE,
+    stale_fields,
     translation_confirm,
     translation_state,
 )
@@ -18,6 +19,7 @@ from tests.forms import form_data
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
 
 
 def _edit_thai_title(client, event, title):
@@ -112,3 +114,73 @@ def test_the_worklist_counts_missing_and_stale_and_links_to_the_lists(editor_cli
     assert '<a href="/admin/timeline/event/?stale=en">1</a>' in page
     assert '<a href="/admin/timeline/event/?missing=en">1</a>' in page
     assert Client().get("/admin/worklist/").status_code == 302  # staff only
+
+
+# Field by field: which fields to redo, and what changed in their original.
+
+
+@pytest.fixture
+def translator_client():
+    from newsroom.services import editor_create
+
+    user, _password = editor_create(
+        username="tr", password="a-long-test-passphrase", role="translator"
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_thai_edit_makes_stale_only_the_fields_it_changed_and_keeps_their_old_text(
+    editor_client,
+):
+    event = Event.objects.published().get(date="2012")
+    first_title = event.title_th
+    _edit_thai_title(editor_client, event, "คิม จองอึน ขึ้นสู่อำนาจ (ปรับปรุง)")
+    _edit_thai_title(editor_client, event, "คิม จองอึน ขึ้นสู่อำนาจ (ปรับปรุงอีก)")
+    # The translation was made from the first title: that is the text kept, not the second.
+    assert stale_fields(Event.objects.get(pk=event.pk), "en") == {"title": first_title}
+
+
+def test_the_form_shows_a_translator_what_changed_in_the_thai_then_they_confirm_in_one_save(
+    editor_client, translator_client
+):
+    event = Event.objects.published().get(date="2012")
+    _edit_thai_title(editor_client, event, event.title_th + " และจีน")
+    url = f"/admin/timeline/event/{event.pk}/change/"
+    page = translator_client.get(url, headers=EN).content.decode()
+    assert "Translation out of date" in page
+    assert "<ins>" in page and "จีน</ins>" in page.replace("\u200b", "")  # the words added
+    section = page.split("Translation out of date")[1].split("</fieldset>")[0]
+    assert "Summary" not in section  # the summary's Thai did not change
+
+    data = form_data(page, "event_form")
+    data["title_en"] = ["Kim Jong Un comes to power, courts the Kremlin and China"]
+    data["translation_confirmed"] = ["on"]
+    response = translator_client.post(url, data, headers=EN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(pk=event.pk)
+    assert translation_state(event, "en") == CURRENT and stale_fields(event, "en") == {}
+    assert "Translation out of date" not in translator_client.get(url, headers=EN).content.decode()
+
+
+def test_saving_without_ticking_the_box_leaves_the_translation_stale(
+    editor_client, translator_client
+):
+    event = Event.objects.published().get(date="2012")
+    _edit_thai_title(editor_client, event, "ชื่อใหม่")
+    url = f"/admin/timeline/event/{event.pk}/change/"
+    data = form_data(translator_client.get(url).content.decode(), "event_form")
+    data["title_en"] = ["Half done"]
+    assert translator_client.post(url, data).status_code == 302
+    assert translation_state(Event.objects.get(pk=event.pk), "en") == STALE
+
+
+def test_an_import_records_which_fields_it_made_stale(tmp_path):
+    event = Event.objects.published().get(date="2012")
+    old_summary = event.summary_th
+    path = tmp_path / "thai.csv"
+    row = f"{event.slug},2012,{event.title_th},สรุปใหม่"
+    path.write_text(f"slug,date,title_th,summary_th\n{row}\n", encoding="utf-8")
+    call_command("import_events", str(path), stdout=io.StringIO())
+    assert stale_fields(Event.objects.get(pk=event.pk), "en") == {"summary": old_summary}
