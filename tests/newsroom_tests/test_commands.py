@@ -65,3 +65,12 @@ def test_create_roles_makes_the_four_groups_with_their_rights():
     assert editors.permissions.filter(codename="import_event").exists()
     assert not translators.permissions.filter(codename__in=["add_event", "delete_event"]).exists()
     assert Group.objects.filter(name="Translators into Thai").exists()
+
+
+def test_create_editor_makes_a_translator_account():
+    from django.contrib.auth import get_user_model
+
+    from newsroom.services import translator_language
+
+    _run("create_editor", "--username", "malee", "--role", "translator")
+    assert translator_language(get_user_model().objects.get(username="malee")) == "en"

@@ -4,7 +4,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.services import editor_create
+from newsroom.services import ROLE_GROUPS, editor_create
 
 
 class Command(BaseCommand):
@@ -17,9 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="editor")
         parser.add_argument(
             "--role",
-            choices=["chief", "editor"],
+            choices=list(ROLE_GROUPS),
             default="chief",
-            help="chief editors also publish, unpublish and undo imports",
+            help=(
+                "chief editors also publish, unpublish and undo imports; translators change "
+                "only the English (translator) or Thai (translator-th) fields"
+            ),
         )
         parser.add_argument(
             "--prompt", action="store_true", help="Ask for the password when a terminal is present."
