@@ -30,22 +30,20 @@ def target_languages() -> list[str]:
     return [code for code in LANGUAGE_CODES if code != source_language()]
 
 
-def source_hash(obj) -> str:
-    texts = [
-        getattr(obj, f"{name}_{source_language()}") or "" for name in translated_fields(type(obj))
-    ]
-    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
-
-
 def originals(obj) -> dict[str, str]:
     """The original-language text of each translated field of ``obj``."""
     language = source_language()
     return {name: getattr(obj, f"{name}_{language}") or "" for name in translated_fields(type(obj))}
 
 
+def source_hash(obj) -> str:
+    return hashlib.sha256("\x1f".join(originals(obj).values()).encode()).hexdigest()
+
+
 def translations_follow_edit(*, obj, before: dict[str, str]) -> None:
     """``obj`` was saved; ``before`` held its ``originals`` until then."""
-    changed = {name: text for name, text in before.items() if originals(obj)[name] != text}
+    now = originals(obj)
+    changed = {name: text for name, text in before.items() if now[name] != text}
     if changed:
         translations_mark_stale(model=type(obj), before={obj.pk: changed})
 
@@ -71,9 +69,7 @@ def translation_state(obj, language: str) -> str:
     model = type(obj)
     if model.objects.filter(missing_translation_q(model, language), pk=obj.pk).exists():
         return MISSING
-    record = TranslationState.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=obj.pk, language=language
-    ).first()
+    record = translation_record(obj, language)
     if record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj))):
         return STALE
     return CURRENT
