@@ -80,3 +80,18 @@ def chief_client(chief):
     client = Client()
     client.force_login(chief)
     return client
+
+
+@pytest.fixture
+def translator_client(db):
+    """A translator into English, logged in on a client of its own."""
+    from django.test import Client
+
+    from newsroom.services import editor_create
+
+    user, _password = editor_create(
+        username="test-translator", password="a-long-test-passphrase", role="translator"
+    )
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,7 +1,6 @@
 """History: every change is a version (admin, service, workflow, import, undo); diff; revert."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 from reversion.models import Version
 
@@ -9,7 +8,6 @@ from newsroom.history import version_values, versions_of
 from newsroom.imports import import_table, import_undo
 from newsroom.models import Source, Status, WorkflowLog
 from newsroom.resources import spec_for
-from newsroom.services import editor_create
 from newsroom.spreadsheets import open_table
 from newsroom.translation_status import translation_confirm, translation_state
 from newsroom.workflow import item_transition
@@ -115,12 +113,10 @@ def test_a_revert_puts_the_text_back_as_a_new_version_and_keeps_the_status(
     assert versions_of(event).count() == 4  # two edits, the move, the revert: nothing lost
 
 
-def test_a_translator_sees_the_history_but_may_not_revert(event, editor_client):
+def test_a_translator_sees_the_history_but_may_not_revert(event, editor_client, translator_client):
     admin_edit(editor_client, event, title_en="Kim Jong Un in power")
     version = versions_of(event).get()
-    user, _password = editor_create(username="tr", password="a-long-passphrase!", role="translator")
-    translator = Client()
-    translator.force_login(user)
+    translator = translator_client
     assert translator.get(history_url(event)).status_code == 200
     url = f"{history_url(event)}{version.pk}/revert/"
     assert translator.get(url).status_code == 403

@@ -10,16 +10,6 @@ from timeline.models import Event
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def translator_client():
-    user, _password = editor_create(
-        username="test-translator", password="a-long-test-passphrase", role="translator"
-    )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_translator_edits_the_english_and_the_thai_stays_even_if_the_form_is_tampered(
     translator_client,
 ):

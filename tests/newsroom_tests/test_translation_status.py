@@ -79,17 +79,10 @@ def test_readers_of_a_stale_translation_are_told_the_original_changed(editor_cli
     assert 'class="notice-updated"' not in reader.get(f"/en/events/{event.slug}/").content.decode()
 
 
-def test_a_translator_confirms_from_the_admin(editor_client):
-    from newsroom.services import editor_create
-
+def test_a_translator_confirms_from_the_admin(editor_client, translator_client):
     event = Event.objects.published().get(date="2012")
     _edit_thai_title(editor_client, event, "ชื่อใหม่อีกครั้ง")
-    translator, _password = editor_create(
-        username="t", password="a-long-test-passphrase", role="translator"
-    )
-    client = Client()
-    client.force_login(translator)
-    client.post(
+    translator_client.post(
         "/admin/timeline/event/", {"action": "confirm_translation", "_selected_action": [event.pk]}
     )
     assert translation_state(Event.objects.get(pk=event.pk), "en") == CURRENT
@@ -117,18 +110,6 @@ def test_the_worklist_counts_missing_and_stale_and_links_to_the_lists(editor_cli
 
 
 # Field by field: which fields to redo, and what changed in their original.
-
-
-@pytest.fixture
-def translator_client():
-    from newsroom.services import editor_create
-
-    user, _password = editor_create(
-        username="tr", password="a-long-test-passphrase", role="translator"
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_thai_edit_makes_stale_only_the_fields_it_changed_and_keeps_their_old_text(
