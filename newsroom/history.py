@@ -220,17 +220,40 @@ def version_values(version: Version) -> dict:
 HIDDEN = {"event", "position", *BOOKKEEPING}
 
 
+def _targets(model, rows, *, skip=None) -> dict[models.Field, list]:
+    """The rows' foreign keys, per field (``skip`` aside): what they point at."""
+    return {
+        field: sorted({row[field.attname] for row in rows if row.get(field.attname)})
+        for field in model._meta.fields
+        if field.many_to_one and field is not skip
+    }
+
+
 def _rows_text(model, rows: dict) -> str:
     """One line per row, in the item's order: what an editor recognises (a source and its
     passage), not ids."""
     if not rows:
         return ""
     fields = [f for f in version_fields(model) if not f.primary_key and not f.many_to_many]
+    fields = [f for f in fields if f.name not in HIDDEN]
+    # One query per relation for the names, not one per row.
+    names = {
+        field: field.related_model._base_manager.in_bulk(targets)
+        for field, targets in _targets(model, rows.values()).items()
+        if field in fields
+    }
+
+    def shown(field, row) -> str:
+        value = row.get(field.attname)
+        if field in names and value in names[field]:
+            return str(names[field][value])
+        return _display(field, value)
+
     ordered = sorted(rows.values(), key=lambda row: (row.get("position", 0), row["id"]))
     lines = []
     for row in ordered:
-        shown = (_display(f, row.get(f.attname)) for f in fields if f.name not in HIDDEN)
-        lines.append(" · ".join(text for text in shown if text and text != "—"))
+        texts = (shown(field, row) for field in fields)
+        lines.append(" · ".join(text for text in texts if text and text != "—"))
     return "\n".join(lines)
 
 
@@ -289,6 +312,13 @@ def words_diff(thai: bool, old: str, new: str) -> str:
 def _rows_revert(item, key, related, rows: dict) -> None:
     """Make the item's rows (citations) those of the version: edited back, re-created, or
     removed if they came since."""
+    for field, targets in _targets(related, rows.values(), skip=key).items():
+        gone = set(targets) - set(field.related_model._base_manager.in_bulk(targets))
+        if gone:  # cited since deleted: say which, undo nothing
+            raise ValidationError(
+                _("This version cites %(model)s #%(id)s, which has been deleted since.")
+                % {"model": field.related_model._meta.verbose_name, "id": min(gone)}
+            )
     related.objects.filter(**{key.attname: item.pk}).exclude(pk__in=list(rows)).delete()
     existing = related.objects.in_bulk(list(rows))
     for pk, values in rows.items():
@@ -296,13 +326,6 @@ def _rows_revert(item, key, related, rows: dict) -> None:
         for field in version_fields(related):
             if field.attname in values and not field.many_to_many:
                 setattr(row, field.attname, values[field.attname])
-        for field in related._meta.fields:  # cited since deleted: say which, undo nothing
-            target = getattr(row, field.attname) if field.many_to_one else None
-            if target and not field.related_model._base_manager.filter(pk=target).exists():
-                raise ValidationError(
-                    _("This version cites %(model)s #%(id)s, which has been deleted since.")
-                    % {"model": field.related_model._meta.verbose_name, "id": target}
-                )
         row.full_clean()
         row.save()
 
