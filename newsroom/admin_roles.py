@@ -116,18 +116,23 @@ class TranslationStatusMixin:
             return [section, *fieldsets]
         return [*fieldsets, (_("Translation"), {"fields": ["translation_confirmed"]})]
 
-    def _stale(self, obj) -> dict[str, dict[str, str]]:
-        if not hasattr(obj, "_stale_fields"):
-            languages = target_languages()
-            obj._stale_fields = {code: stale_fields(obj, code) for code in languages}
-        return {code: fields for code, fields in obj._stale_fields.items() if fields}
+    def _stale(self, obj) -> dict[str, tuple]:
+        """Per language whose translation is stale: its state record and stale fields (read
+        once per request: the fieldsets and the field both ask)."""
+        if not hasattr(obj, "_stale_translations"):
+            obj._stale_translations = {}
+            for code in target_languages():
+                record = translation_record(obj, code)
+                if fields := stale_fields(obj, code, record=record):
+                    obj._stale_translations[code] = (record, fields)
+        return obj._stale_translations
 
     @admin.display(description=_("What changed in the original"))
     def translation_changes(self, obj):
         from newsroom.history import words_diff
 
         model, now, languages = type(obj), originals(obj), []
-        for code, fields in self._stale(obj).items():
+        for code, (record, fields) in self._stale(obj).items():
             changes = [
                 {
                     "field": model._meta.get_field(name).verbose_name,
@@ -138,7 +143,7 @@ class TranslationStatusMixin:
             languages.append(
                 {
                     "name": LANGUAGE_NAMES[code],
-                    "state": translation_record(obj, code),
+                    "state": record,
                     "changes": changes,
                 }
             )

@@ -48,14 +48,16 @@ def translations_follow_edit(*, obj, before: dict[str, str]) -> None:
         translations_mark_stale(model=type(obj), before={obj.pk: changed})
 
 
-def stale_fields(obj, language: str) -> dict[str, str]:
+def stale_fields(obj, language: str, *, record=...) -> dict[str, str]:
     """The fields whose original changed since the translation into ``language`` was made,
     each with the original's text as it was then (empty if the translation is not stale).
-    A state marked stale before fields were recorded lists every field, with no text."""
-    if translation_state(obj, language) != STALE:
+    A state marked stale before fields were recorded lists every field, with no text.
+    ``record``: the item's state for ``language`` if the caller has read it already."""
+    if record is ...:
+        record = translation_record(obj, language)
+    if _state(obj, language, record) != STALE:
         return {}
-    record = translation_record(obj, language)
-    changed = (record.originals if record else None) or dict.fromkeys(translated_fields(type(obj)))
+    changed = record.originals or dict.fromkeys(translated_fields(type(obj)))
     return {name: changed[name] for name in translated_fields(type(obj)) if name in changed}
 
 
@@ -66,10 +68,13 @@ def translation_record(obj, language: str) -> TranslationState | None:
 
 
 def translation_state(obj, language: str) -> str:
+    return _state(obj, language, translation_record(obj, language))
+
+
+def _state(obj, language: str, record: TranslationState | None) -> str:
     model = type(obj)
     if model.objects.filter(missing_translation_q(model, language), pk=obj.pk).exists():
         return MISSING
-    record = translation_record(obj, language)
     if record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj))):
         return STALE
     return CURRENT
