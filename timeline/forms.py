@@ -10,6 +10,10 @@ from timeline.search import Query
 class YearField(forms.IntegerField):
     """A year, Christian or Buddhist Era (above 2400, or marked พ.ศ.), cleaned to CE."""
 
+    def __init__(self, **kwargs):
+        kwargs = {"required": False, "min_value": 1, "max_value": MAX_CE_YEAR, **kwargs}
+        super().__init__(error_messages=_YEAR_ERRORS, **kwargs)
+
     def to_python(self, value):
         return super().to_python(buddhist_to_christian(value) if isinstance(value, str) else value)
 
@@ -24,20 +28,8 @@ class SearchForm(forms.Form):
     era = forms.SlugField(label=_("Era"), required=False)
     topic = forms.SlugField(label=_("Topic"), required=False)
     person = forms.SlugField(label=_("Person or organisation"), required=False)
-    year_from = YearField(
-        label=_("From year"),
-        required=False,
-        min_value=1,
-        max_value=MAX_CE_YEAR,
-        error_messages=_YEAR_ERRORS,
-    )
-    year_to = YearField(
-        label=_("To year"),
-        required=False,
-        min_value=1,
-        max_value=MAX_CE_YEAR,
-        error_messages=_YEAR_ERRORS,
-    )
+    year_from = YearField(label=_("From year"))
+    year_to = YearField(label=_("To year"))
 
     def add_prefix(self, field_name):
         return _PARAMETERS.get(field_name, field_name)  # short URLs: ?from=2019&to=2024
