@@ -4,14 +4,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
-from newsroom.admin_corrections import CorrectionsKeptFormSet, CorrectionsKeptMixin
-from newsroom.admin_filters import MissingTranslationFilter
-from newsroom.admin_history import HistoryAdmin
-from newsroom.admin_io import SpreadsheetAdmin
-from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
-from newsroom.admin_workflow import WorkflowAdmin
-from newsroom.imports import import_undo
+from newsroom.corrections import CorrectionsKeptFormSet, CorrectionsKeptMixin
+from newsroom.history.admin import HistoryAdmin
+from newsroom.imports.admin import SpreadsheetAdmin
+from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
+from newsroom.translations.admin import LanguageLimitedMixin, TranslationAdminMixin
+from newsroom.translations.filters import MissingTranslationFilter
+from newsroom.workflow.admin import WorkflowAdmin
 
 admin.site.site_header = _("Russia–North Korea timeline: newsroom")
 admin.site.site_title = _("Newsroom")

@@ -10,6 +10,7 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # Connect the content-changed bridge and the page cache's receivers in every
         # process (web, worker, commands), not only where the middleware is loaded.
-        from newsroom import cache, signals  # noqa: F401
+        from newsroom import signals
+        from newsroom.publishing import cache  # noqa: F401
 
         signals.bridge_connect()

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from newsroom import cache as page_cache
 from newsroom.models import ImportRecord
+from newsroom.publishing import cache as page_cache
 
 
 def import_notices(get_response):

@@ -180,7 +180,7 @@ class Source(PublishableModel):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("newsroom:source-detail", kwargs={"slug": self.slug})
+        return reverse("timeline:source-detail", kwargs={"slug": self.slug})
 
 
 class PersonKind(models.TextChoices):
@@ -222,7 +222,7 @@ class Person(TimestampedModel):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("newsroom:person-detail", kwargs={"slug": self.slug})
+        return reverse("timeline:person-detail", kwargs={"slug": self.slug})
 
 
 class Quote(CleanedTextModel):

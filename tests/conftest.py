@@ -43,7 +43,7 @@ def _plain_http_and_static(settings, tmp_path):
 
 @pytest.fixture
 def editor(db):
-    from newsroom.services import editor_create
+    from newsroom.accounts import editor_create
 
     user, _password = editor_create(username="test-editor", password="a-long-test-passphrase")
     return user
@@ -64,7 +64,7 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def chief(db):
-    from newsroom.services import editor_create
+    from newsroom.accounts import editor_create
 
     user, _password = editor_create(
         username="test-chief", password="a-long-test-passphrase", role="chief"
@@ -87,7 +87,7 @@ def translator_client(db):
     """A translator into English, logged in on a client of its own."""
     from django.test import Client
 
-    from newsroom.services import editor_create
+    from newsroom.accounts import editor_create
 
     user, _password = editor_create(
         username="test-translator", password="a-long-test-passphrase", role="translator"

@@ -11,13 +11,13 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from newsroom.admin_corrections import CorrectionsKeptFormSet
-from newsroom.admin_filters import MissingTranslationFilter
-from newsroom.admin_history import HistoryAdmin
-from newsroom.admin_io import SpreadsheetAdmin
-from newsroom.admin_roles import LanguageLimitedMixin, TranslationAdminMixin
-from newsroom.admin_workflow import WorkflowAdmin
+from newsroom.corrections import CorrectionsKeptFormSet
+from newsroom.history.admin import HistoryAdmin
+from newsroom.imports.admin import SpreadsheetAdmin
 from newsroom.models import Note
+from newsroom.translations.admin import LanguageLimitedMixin, TranslationAdminMixin
+from newsroom.translations.filters import MissingTranslationFilter
+from newsroom.workflow.admin import WorkflowAdmin
 from timeline import services
 from timeline.dates import parse_fuzzy_date
 from timeline.labels import date_label

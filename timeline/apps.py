@@ -12,6 +12,7 @@ class TimelineConfig(AppConfig):
 
         from newsroom.models import Person
         from newsroom.signals import content_changed
+        from timeline import resources  # noqa: F401  (registers the events', eras', topics' files)
         from timeline.models import Era, Topic
         from timeline.search import on_content_changed, on_name_deleted, on_name_deleting
 

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-BE_OFFSET = 543
-MAX_CE_YEAR = 2400  # anything later is taken for a Buddhist Era year typed by mistake
+from newsroom.calendar import BE_OFFSET, MAX_CE_YEAR
+
 OPEN_ENDS = {"", ".."}
 _PART = re.compile(
     r"^(?P<year>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?(?P<ua>[~?%])?$"
@@ -151,12 +151,3 @@ def parse_fuzzy_date(value: str) -> FuzzyDate:
             params={"start": first, "end": second},
         )
     return FuzzyDate(text, start, end, is_interval=True)
-
-
-_BE_YEAR = re.compile(r"(?<![\dX])(2[4-9]\d\d)(?![\dX])")
-
-
-def buddhist_to_christian(value: str) -> str:
-    """Turn Buddhist Era years (above 2400, or marked "พ.ศ.") into CE: '2568-08' -> '2025-08'."""
-    text = value.replace("พ.ศ.", "").strip()
-    return _BE_YEAR.sub(lambda m: str(int(m.group(1)) - BE_OFFSET), text)

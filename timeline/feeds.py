@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
 from newsroom.models import Note, NoteKind
-from newsroom.publication import with_publication_times
+from newsroom.publishing.times import with_publication_times
 from timeline.models import Event
 
 FEED_SIZE = 50

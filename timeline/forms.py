@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timeline.dates import MAX_CE_YEAR, buddhist_to_christian
+from newsroom.calendar import MAX_CE_YEAR, buddhist_to_christian
 from timeline.search import Query
 
 

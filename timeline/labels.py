@@ -5,38 +5,9 @@ centuries stay Christian Era ("คริสต์ทศวรรษ 1970"), beca
 them. English labels give Christian Era years.
 """
 
-from timeline.dates import BE_OFFSET, DatePart, FuzzyDate, Precision
+from newsroom.calendar import BE_OFFSET, BUDDHIST_ERA_LANGUAGES, MONTHS, day_label
+from timeline.dates import DatePart, FuzzyDate, Precision
 
-MONTHS = {
-    "th": (
-        "มกราคม",
-        "กุมภาพันธ์",
-        "มีนาคม",
-        "เมษายน",
-        "พฤษภาคม",
-        "มิถุนายน",
-        "กรกฎาคม",
-        "สิงหาคม",
-        "กันยายน",
-        "ตุลาคม",
-        "พฤศจิกายน",
-        "ธันวาคม",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 QUALIFIERS = {
     "th": {"early": "ต้น", "mid": "กลาง", "late": "ปลาย"},
     "en": {"early": "early ", "mid": "mid-", "late": "late "},
@@ -71,7 +42,7 @@ def _plain_th(part: DatePart, qualifier: str) -> str:
     be_year = part.year + BE_OFFSET
     match part.precision:
         case Precision.DAY:
-            return f"{part.lower.day} {MONTHS['th'][part.lower.month - 1]} {be_year}"
+            return day_label(part.lower, language="th")
         case Precision.MONTH:
             return f"{q}{'เดือน' if q else ''}{MONTHS['th'][part.lower.month - 1]} {be_year}"
         case Precision.YEAR:
@@ -85,7 +56,7 @@ def _plain_en(part: DatePart, qualifier: str) -> str:
     q = QUALIFIERS["en"].get(qualifier, "")
     match part.precision:
         case Precision.DAY:
-            return f"{part.lower.day} {MONTHS['en'][part.lower.month - 1]} {part.year}"
+            return day_label(part.lower, language="en")
         case Precision.MONTH:
             return f"{q}{MONTHS['en'][part.lower.month - 1]} {part.year}"
         case Precision.YEAR:
@@ -139,15 +110,6 @@ def ce_years(fuzzy: FuzzyDate) -> str:
     if first and last:
         return str(first)
     return f"{first}–" if first else f"–{last}"
-
-
-# Languages whose labels count Buddhist Era years: their pages add the CE years beside.
-BUDDHIST_ERA_LANGUAGES = {"th"}
-
-
-def day_label(day, *, language: str) -> str:
-    """A calendar date as readers of ``language`` expect it ("22 สิงหาคม 2568")."""
-    return part_label(DatePart(day, day, Precision.DAY), language=language)
 
 
 def years_label(first: int, last: int | None, *, language: str) -> str:

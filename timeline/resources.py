@@ -1,7 +1,8 @@
 """The file contracts of events, eras and topics (columns in this order are public)."""
 
-from newsroom.bulk import Column, Parser, Spec
-from newsroom.columns import converted_years, year_parser
+from newsroom.imports.columns import converted_years, year_parser
+from newsroom.imports.engine import Column, Parser, Spec
+from newsroom.imports.specs import spec_register
 from newsroom.models import Person, Source
 from timeline.dates import parse_fuzzy_date
 from timeline.models import Citation, Era, Event, Topic
@@ -86,3 +87,7 @@ TOPIC_SPEC = Spec(
     columns=NAMED,
     one_of=("name_th", "name_en"),
 )
+
+spec_register("events", EVENT_SPEC, position=10)
+spec_register("eras", ERA_SPEC, position=30)
+spec_register("topics", TOPIC_SPEC, position=40)

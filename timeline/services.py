@@ -3,7 +3,7 @@
 import reversion
 from django.db import transaction
 
-from newsroom.translation_status import originals, translations_follow_edit
+from newsroom.translations.status import originals, translations_follow_edit
 from timeline.models import Event
 
 

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from newsroom.history import history_register
+from newsroom.history.versions import history_register
 from timeline.models import Citation, Era, Event, Topic
 
 

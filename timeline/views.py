@@ -1,17 +1,97 @@
 from django.conf import settings
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView, TemplateView
 
-from newsroom.models import Person, Source
-from newsroom.translation_status import original_updated
-from newsroom.views import PreviewMixin
+from newsroom.models import Note, Person, Quote, Source, is_public, published_q
+from newsroom.translations.status import original_updated
 from timeline import search, selectors, timelinejs
 from timeline.forms import SearchForm
 from timeline.models import Era, Event, Topic
+
+
+class PreviewMixin:
+    """Staff who may change an item see it before it is public, as readers will, marked."""
+
+    def base_queryset(self):
+        opts = self.model._meta
+        if self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return self.model.objects.all()
+        return self.model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not is_public(self.object), **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def _published_events():
+    return Event.objects.published().for_timeline()
+
+
+class SourceListView(ListView):
+    template_name = "timeline/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return (
+            Source.objects.published()
+            .select_related("translation_of")
+            .annotate(event_count=Count("events", filter=published_q("events__"), distinct=True))
+        )
+
+
+class SourceDetailView(PreviewMixin, DetailView):
+    model = Source
+    template_name = "timeline/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self):
+        return (
+            self.base_queryset()
+            .select_related("translation_of")
+            .prefetch_related(
+                Prefetch("events", _published_events().distinct()),
+                Prefetch("notes", Note.objects.filter(is_public=True)),
+                Prefetch("quotes", Quote.objects.select_related("person")),
+                Prefetch("translations", Source.objects.published()),
+            )
+        )
+
+
+class PersonListView(ListView):
+    template_name = "timeline/person_list.html"
+    context_object_name = "people"
+
+    def get_queryset(self):
+        return Person.objects.annotate(
+            event_count=Count("events", filter=published_q("events__"), distinct=True)
+        )
+
+
+class PersonDetailView(DetailView):
+    template_name = "timeline/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            Prefetch("events", _published_events()),
+            Prefetch(
+                "quotes", Quote.objects.select_related("source").filter(published_q("source__"))
+            ),
+            "affiliations",
+            "members",
+        )
 
 
 class EventListView(ListView):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from newsroom.calendar import day_label
 from newsroom.i18n import localized
-from timeline.labels import BUDDHIST_ERA_LANGUAGES, day_label, years_label
 
 register = template.Library()
 
@@ -28,26 +28,10 @@ def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE)[:2]
 
 
-@register.simple_tag
-def event_date(event):
-    return event.date_label(_language())
-
-
-@register.simple_tag
-def ce_years(event):
-    """The CE years of an event where the page's labels count another era, else ""."""
-    return event.ce_years if _language() in BUDDHIST_ERA_LANGUAGES else ""
-
-
 @register.filter
 def local_date(day):
     """A date as this page's readers write it (Buddhist Era year on Thai pages)."""
     return day_label(day, language=_language()) if day else ""
-
-
-@register.simple_tag
-def era_years(era):
-    return years_label(era.start_year, era.end_year, language=_language())
 
 
 @register.simple_tag(takes_context=True)

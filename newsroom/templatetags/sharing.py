@@ -4,7 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
-from newsroom import jsonld
+from newsroom.publishing import jsonld
 
 register = template.Library()
 
@@ -22,20 +22,8 @@ def share_image_url(context) -> str:
     return context["request"].build_absolute_uri(static(SHARE_IMAGE))
 
 
-def _language(context) -> str:
+def page_language(context) -> str:
     return context.get("LANGUAGE_CODE") or context["request"].LANGUAGE_CODE
-
-
-@register.simple_tag(takes_context=True)
-def event_jsonld(context, event):
-    request = context["request"]
-    data = jsonld.event_data(
-        event,
-        build_url=request.build_absolute_uri,
-        language=_language(context),
-        image=share_image_url(context),
-    )
-    return mark_safe(jsonld.to_script(data))  # escaped by to_script, as json_script does
 
 
 @register.simple_tag(takes_context=True)

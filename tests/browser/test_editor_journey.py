@@ -1,6 +1,6 @@
 import pytest
 
-from newsroom.services import editor_create
+from newsroom.accounts import editor_create
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)

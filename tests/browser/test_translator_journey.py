@@ -3,8 +3,8 @@ its tab, and confirm in the same save; English readers stop being told it is beh
 
 import pytest
 
-from newsroom.services import editor_create
-from newsroom.translation_status import CURRENT, STALE, translation_state
+from newsroom.accounts import editor_create
+from newsroom.translations.status import CURRENT, STALE, translation_state
 from timeline.models import Event
 from timeline.services import event_save
 

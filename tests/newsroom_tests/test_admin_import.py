@@ -148,8 +148,8 @@ def test_a_background_import_with_errors_writes_nothing_and_says_so(
 ):
     from django.core.management import call_command
 
-    from newsroom.imports import import_enqueue
-    from newsroom.resources import specs
+    from newsroom.imports.service import import_enqueue
+    from newsroom.imports.specs import specs
 
     data = b"slug,date,title_en\nok-row,2012,X\nbad slug,2012,Y\n"
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,10 +16,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom import cache as page_cache
 from newsroom.models import Source
+from newsroom.publishing import cache as page_cache
 from newsroom.settings import env
-from newsroom.workflow import item_transition
+from newsroom.workflow.services import item_transition
 from tests.factories import CitationFactory, EventFactory
 from tests.forms import form_data
 from timeline.models import Event
@@ -128,9 +128,9 @@ def test_an_unpublished_source_leaves_its_page_at_once(backend, reader, chief):
 
 @transactional
 def test_an_import_shows_at_once(backend, reader, chief):
-    from newsroom.imports import import_table
-    from newsroom.resources import specs
-    from newsroom.spreadsheets import open_table
+    from newsroom.imports.service import import_table
+    from newsroom.imports.specs import specs
+    from newsroom.imports.spreadsheets import open_table
 
     assert "Imported today" not in reader.get("/en/").content.decode()
     text = "slug,date,title_en,status\nimported-today,2025-09-01,Imported today,published\n"

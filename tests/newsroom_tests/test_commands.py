@@ -32,7 +32,7 @@ def test_load_seed_fills_an_empty_database():
     assert "Installed" in _run("load_seed")
     assert Event.objects.count() >= 16
     # Each item's history starts with the seed as loaded.
-    from newsroom.history import versions_of
+    from newsroom.history.versions import versions_of
 
     first = versions_of(Event.objects.first()).get()
     assert first.revision.comment == "Loaded from fixtures/seed.json"
@@ -70,7 +70,7 @@ def test_create_roles_makes_the_four_groups_with_their_rights():
 def test_create_editor_makes_a_translator_account():
     from django.contrib.auth import get_user_model
 
-    from newsroom.services import translator_language
+    from newsroom.accounts import translator_language
 
     _run("create_editor", "--username", "malee", "--role", "translator")
     assert translator_language(get_user_model().objects.get(username="malee")) == "en"

@@ -4,13 +4,13 @@ import pytest
 from django.utils import translation
 from reversion.models import Version
 
-from newsroom.history import version_values, versions_of
-from newsroom.imports import import_table, import_undo
+from newsroom.history.versions import version_values, versions_of
+from newsroom.imports.service import import_table, import_undo
+from newsroom.imports.specs import spec_for
+from newsroom.imports.spreadsheets import open_table
 from newsroom.models import Source, Status, WorkflowLog
-from newsroom.resources import spec_for
-from newsroom.spreadsheets import open_table
-from newsroom.translation_status import translation_confirm, translation_state
-from newsroom.workflow import item_transition
+from newsroom.translations.status import translation_confirm, translation_state
+from newsroom.workflow.services import item_transition
 from tests.forms import form_data
 from timeline.models import Citation, Event
 from timeline.services import event_save

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsroom.imports import import_undo
+from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord
 from timeline.models import Event
 

@@ -91,9 +91,9 @@ def _public_urls(world) -> dict[str, str]:
         "timeline by topic": (reverse("timeline:event-list"), f"?topic={world['topics'][0].slug}"),
         "event": (event.get_absolute_url(), ""),
         "about": (reverse("timeline:about"), ""),
-        "sources": (reverse("newsroom:source-list"), ""),
+        "sources": (reverse("timeline:source-list"), ""),
         "source": (source.get_absolute_url(), ""),
-        "people": (reverse("newsroom:person-list"), ""),
+        "people": (reverse("timeline:person-list"), ""),
         "person": (person.get_absolute_url(), ""),
         # Words only these events hold ("ตอนที่", "episode"): every search lists events alone.
         "search (Thai)": ("timeline:search", "?q=ตอนที่"),

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from newsroom.services import editor_create
+from newsroom.accounts import editor_create
 from tests.forms import form_data
 from timeline.models import Event
 

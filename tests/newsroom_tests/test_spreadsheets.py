@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from newsroom.spreadsheets import (
+from newsroom.imports.spreadsheets import (
     CONTENT_TYPES,
     FORMATS,
     SpreadsheetError,

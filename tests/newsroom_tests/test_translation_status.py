@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from newsroom.translation_status import (
+from newsroom.translations.status import (
     CURRENT,
     MISSING,
     STALE,

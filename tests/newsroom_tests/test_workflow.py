@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from newsroom.models import Source, WorkflowLog
-from newsroom.workflow import item_transition
+from newsroom.workflow.services import item_transition
 from tests.factories import CitationFactory, EventFactory
 from timeline.models import Event
 
@@ -121,9 +121,9 @@ def test_sources_have_the_same_workflow(chief):
 
 
 def _import(user, text):
-    from newsroom.imports import import_table
-    from newsroom.resources import specs
-    from newsroom.spreadsheets import open_table
+    from newsroom.imports.service import import_table
+    from newsroom.imports.specs import specs
+    from newsroom.imports.spreadsheets import open_table
 
     report, _record = import_table(
         spec=specs()["events"], table=open_table(text.encode()), user=user, file_name="w.csv"

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsroom.models import Note
-from newsroom.workflow import item_transition
+from newsroom.workflow.services import item_transition
 from tests.factories import CitationFactory, EventFactory
 from timeline.feeds import FEED_SIZE
 from timeline.models import Event

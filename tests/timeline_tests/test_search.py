@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from newsroom.imports import import_table
-from newsroom.resources import specs
-from newsroom.spreadsheets import open_table
-from newsroom.workflow import item_transition
+from newsroom.imports.service import import_table
+from newsroom.imports.specs import specs
+from newsroom.imports.spreadsheets import open_table
+from newsroom.workflow.services import item_transition
 from tests.factories import EraFactory, EventFactory, PersonFactory, SourceFactory, TopicFactory
 from timeline.models import Event, SearchEntry
 from timeline.services import event_save

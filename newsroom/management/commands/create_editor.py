@@ -4,7 +4,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.services import ROLE_GROUPS, editor_create
+from newsroom.accounts import ROLE_GROUPS, editor_create
 
 
 class Command(BaseCommand):

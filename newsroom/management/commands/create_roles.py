@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.services import ROLE_GROUPS, role_group_ensure
+from newsroom.accounts import ROLE_GROUPS, role_group_ensure
 
 
 class Command(BaseCommand):

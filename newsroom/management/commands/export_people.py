@@ -1,4 +1,4 @@
-from newsroom.commands import ExportCommand
+from newsroom.imports.commands import ExportCommand
 
 
 class Command(ExportCommand):

@@ -1,4 +1,4 @@
-from newsroom.commands import ImportCommand
+from newsroom.imports.commands import ImportCommand
 
 
 class Command(ImportCommand):

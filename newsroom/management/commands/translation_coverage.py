@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.translation_status import coverage, target_languages
+from newsroom.translations.status import coverage, target_languages
 
 
 class Command(BaseCommand):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -95,11 +96,16 @@ def generation_start() -> None:
     cache.set(STATE_KEY, state, None)
 
 
-def _next_publish_at() -> datetime | None:
-    from newsroom.models import Source
-    from timeline.models import Event
+def _publishable_models() -> list:
+    """Every model with a workflow (sources here, events in the timeline), from the registry."""
+    from newsroom.models import PublishableModel
 
-    times = [m.objects.scheduled().aggregate(at=Min("publish_at"))["at"] for m in (Event, Source)]
+    return [m for m in apps.get_models() if issubclass(m, PublishableModel)]
+
+
+def _next_publish_at() -> datetime | None:
+    models = _publishable_models()
+    times = [m.objects.scheduled().aggregate(at=Min("publish_at"))["at"] for m in models]
     return min((at for at in times if at), default=None)
 
 

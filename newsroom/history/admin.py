@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from newsroom.history import (
+from newsroom.history.versions import (
     current_values,
     item_revert,
     may_revert,

@@ -1,7 +1,8 @@
-"""The file contracts of sources and people (columns in this order are public)."""
+"""The file contracts of sources and people (columns in this order are public), and the
+registry of every importable model's spec."""
 
-from newsroom.bulk import Column, Spec
-from newsroom.columns import day_parser
+from newsroom.imports.columns import day_parser
+from newsroom.imports.engine import Column, Spec
 from newsroom.models import Person, Source
 
 SOURCE_SPEC = Spec(
@@ -41,18 +42,24 @@ PERSON_SPEC = Spec(
 )
 
 
-def specs():
-    """Every importable model's spec, by the name commands use (import_events, ...)."""
-    from timeline.resources import ERA_SPEC, EVENT_SPEC, TOPIC_SPEC
+# Every importable model's spec, by the name commands use (import_events, ...). Apps
+# register their own (the timeline in its AppConfig.ready): this package knows no app above.
+_REGISTRY: dict[str, tuple[int, Spec]] = {}
 
-    return {
-        "events": EVENT_SPEC,
-        "sources": SOURCE_SPEC,
-        "eras": ERA_SPEC,
-        "topics": TOPIC_SPEC,
-        "people": PERSON_SPEC,
-    }
+
+def spec_register(name: str, spec: Spec, *, position: int) -> None:
+    """Make ``spec`` importable as ``name``; ``position`` orders lists (the worklist)."""
+    _REGISTRY[name] = (position, spec)
+
+
+def specs() -> dict[str, Spec]:
+    ordered = sorted(_REGISTRY.items(), key=lambda item: item[1][0])
+    return {name: spec for name, (_position, spec) in ordered}
 
 
 def spec_for(model) -> Spec:
     return next(spec for spec in specs().values() if spec.model is model)
+
+
+spec_register("sources", SOURCE_SPEC, position=20)
+spec_register("people", PERSON_SPEC, position=50)

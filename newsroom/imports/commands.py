@@ -6,10 +6,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from newsroom.exports import export_rows
-from newsroom.imports import import_table
-from newsroom.resources import specs
-from newsroom.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table
+from newsroom.imports.exports import export_rows
+from newsroom.imports.service import import_table
+from newsroom.imports.specs import specs
+from newsroom.imports.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table
 
 
 class ImportCommand(BaseCommand):

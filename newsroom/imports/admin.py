@@ -1,7 +1,7 @@
 """django-import-export's admin (buttons, preview, confirm) running on our import engine.
 
 Import formats carry the encoding ("CSV, Windows-874"), since the stock form has no
-encoding field; the resource hands the file to ``newsroom.imports.import_table`` and
+encoding field; the resource hands the file to ``newsroom.imports.service.import_table`` and
 turns its report into the ``Result`` that the stock preview template shows.
 """
 
@@ -20,10 +20,10 @@ from import_export.forms import ExportForm
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
 
-from newsroom.bulk import Report, Spec
-from newsroom.exports import export_rows
-from newsroom.imports import import_enqueue, import_table
-from newsroom.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
+from newsroom.imports.engine import Report, Spec
+from newsroom.imports.exports import export_rows
+from newsroom.imports.service import import_enqueue, import_table
+from newsroom.imports.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
 
 
 class SpreadsheetFormat(Format):
@@ -174,7 +174,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     spec_name = ""
 
     def get_resource_classes(self, request):
-        from newsroom.resources import specs
+        from newsroom.imports.specs import specs
 
         return [resource_for(specs()[self.spec_name])]
 
@@ -182,7 +182,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         """Large files go to the background; the editor is told when they end."""
         if len(dataset) <= settings.IMPORT_BACKGROUND_ROWS:
             return super().process_dataset(dataset, form, request, **kwargs)
-        from newsroom.resources import specs
+        from newsroom.imports.specs import specs
 
         import_format = dataset.import_format
         record = import_enqueue(

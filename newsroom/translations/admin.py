@@ -12,10 +12,10 @@ from django.contrib.admin.options import ActionLocation
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin_filters import LANGUAGE_NAMES, StaleTranslationFilter
+from newsroom.accounts import translator_language
 from newsroom.i18n import translated_fields
-from newsroom.services import translator_language
-from newsroom.translation_status import (
+from newsroom.translations.filters import LANGUAGE_NAMES, StaleTranslationFilter
+from newsroom.translations.status import (
     originals,
     source_language,
     stale_fields,
@@ -129,7 +129,7 @@ class TranslationStatusMixin:
 
     @admin.display(description=_("What changed in the original"))
     def translation_changes(self, obj):
-        from newsroom.history import words_diff
+        from newsroom.history.versions import words_diff
 
         model, now, languages = type(obj), originals(obj), []
         for code, (record, fields) in self._stale(obj).items():

@@ -3,10 +3,8 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 
-from newsroom.models import Person, Source
-from newsroom.publication import last_correction
+from newsroom.publishing.times import last_correction
 
 
 class I18nSitemap(Sitemap):
@@ -33,32 +31,3 @@ def with_last_change(queryset, *, note_field: str):
     """``last_changed``: the row's own update or its latest public correction, if later."""
     corrected = last_correction(note_field)
     return queryset.annotate(last_changed=Greatest("updated_at", Coalesce(corrected, "updated_at")))
-
-
-class SourceSitemap(I18nSitemap):
-    def items(self):
-        return with_last_change(Source.objects.published(), note_field="source").order_by("pk")
-
-
-class PersonSitemap(I18nSitemap):
-    # People have no workflow: every person's page is public (as the people list shows).
-    def items(self):
-        return Person.objects.order_by("pk")
-
-
-class PageSitemap(I18nSitemap):
-    """Pages that are not items: the timeline, the lists and "about"."""
-
-    def items(self):
-        return [
-            "timeline:event-list",
-            "newsroom:source-list",
-            "newsroom:person-list",
-            "timeline:about",
-        ]
-
-    def location(self, item):
-        return reverse(item)
-
-    def lastmod(self, item):
-        return None

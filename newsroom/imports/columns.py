@@ -5,8 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from newsroom.bulk import Parser
-from timeline.dates import MAX_CE_YEAR, buddhist_to_christian
+from newsroom.calendar import MAX_CE_YEAR, buddhist_to_christian
+from newsroom.imports.engine import Parser
 
 
 def converted_years(text: str) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import Status, WorkflowLog
-from newsroom.workflow import item_transition
+from newsroom.workflow.services import item_transition
 
 
 def _move(to: str, description):

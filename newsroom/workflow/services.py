@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.imports.sql import insert_rows
 from newsroom.models import Status, WorkflowLog
 from newsroom.signals import content_changed_send
-from newsroom.sql import insert_rows
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},

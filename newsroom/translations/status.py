@@ -155,7 +155,7 @@ def original_updated(obj) -> bool:
 
 def coverage(language: str) -> list[dict]:
     """Per kind of item: how many are public, missing a translation, or stale."""
-    from newsroom.resources import specs
+    from newsroom.imports.specs import specs
 
     rows = []
     for name, spec in specs().items():

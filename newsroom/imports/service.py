@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion import is_registered
 
-from newsroom.bulk import BATCH_SIZE, Importer, Report, Spec
-from newsroom.history import revision_start, versions_bulk_create
+from newsroom.history.versions import revision_start, versions_bulk_create
+from newsroom.imports.engine import BATCH_SIZE, Importer, Report, Spec
+from newsroom.imports.specs import spec_for
+from newsroom.imports.spreadsheets import Table
+from newsroom.imports.sql import insert_rows
 from newsroom.models import ImportChange, ImportRecord
-from newsroom.resources import spec_for
 from newsroom.signals import content_changed_send
-from newsroom.spreadsheets import Table
-from newsroom.sql import insert_rows
-from newsroom.workflow import log_rows
+from newsroom.workflow.services import log_rows
 
 
 def import_table(
@@ -170,7 +170,7 @@ def import_enqueue(
     """Keep the file and import it in the background (django.tasks); return its record."""
     from django.core.files.base import ContentFile
 
-    from newsroom.tasks import import_in_background
+    from newsroom.imports.tasks import import_in_background
 
     record = ImportRecord(
         model=ContentType.objects.get_for_model(spec.model),
@@ -189,7 +189,7 @@ def import_enqueue(
 
 def import_recorded_file(*, record: ImportRecord) -> Report:
     """Run a queued import: check every row first (progress visible), then write it all."""
-    from newsroom.spreadsheets import open_table
+    from newsroom.imports.spreadsheets import open_table
 
     spec = spec_for(record.model.model_class())
     with record.file.open("rb") as stream:

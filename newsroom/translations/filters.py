@@ -33,7 +33,7 @@ class StaleTranslationFilter(admin.SimpleListFilter):
     parameter_name = "stale"
 
     def lookups(self, request, model_admin):
-        from newsroom.translation_status import target_languages
+        from newsroom.translations.status import target_languages
 
         return [
             (code, _("stale: %(language)s") % {"language": LANGUAGE_NAMES[code]})
@@ -41,7 +41,7 @@ class StaleTranslationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        from newsroom.translation_status import stale_q, target_languages
+        from newsroom.translations.status import stale_q, target_languages
 
         if self.value() in target_languages():
             return queryset.filter(stale_q(queryset.model, self.value()))

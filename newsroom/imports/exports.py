@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from newsroom.bulk import SEPARATOR, Column, Spec
+from newsroom.imports.engine import SEPARATOR, Column, Spec
 
 
 def _chunks(queryset, names: list[str], size: int = 2000) -> Iterator[list[dict]]:

@@ -1,8 +1,8 @@
-"""schema.org structured data (JSON-LD) for the event and source pages.
+"""schema.org structured data (JSON-LD): what every page shares, and the source pages.
 
-An event page is an ``Article`` about an ``Event`` that cites ``CreativeWork``s; a source page
-is the ``CreativeWork`` itself. Public corrections are ``CorrectionComment``s, as schema.org
-has them. Everything is built from what the page already shows (prefetched), plus one query
+A source page is a ``CreativeWork`` (the event pages' ``Article`` is in
+``timeline/jsonld.py``). Public corrections are ``CorrectionComment``s, as schema.org has
+them. Everything is built from what the page already shows (prefetched), plus one query
 for when the item went public.
 """
 
@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
 from newsroom.models import NoteKind, is_public
-from newsroom.publication import with_publication_times
-from timeline.dates import DatePart, Precision
+from newsroom.publishing.times import with_publication_times
 
-_FORMATS = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m"}
 # What json_script escapes: no "</script>" (or "<!--") can come out of a title.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -25,14 +23,7 @@ def to_script(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_ESCAPES)
 
 
-def iso_date(part: DatePart, *, end: bool = False) -> str:
-    """ISO 8601 with only the precision the date has: "2025-08-22", "2023-09", "1945"."""
-    day = part.upper if end else part.lower
-    fmt = _FORMATS.get(part.precision)
-    return day.strftime(fmt) if fmt else f"{day.year:04d}"
-
-
-def _organisation(build_url) -> dict:
+def organisation(build_url) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": _("Russia–North Korea: a timeline"),
@@ -40,7 +31,7 @@ def _organisation(build_url) -> dict:
     }
 
 
-def _times(item, note_field: str) -> dict:
+def times(item, note_field: str) -> dict:
     """datePublished (if readers see the item) and dateModified, as feeds give them."""
     row = (
         with_publication_times(type(item).objects.filter(pk=item.pk), note_field=note_field)
@@ -66,7 +57,7 @@ def corrections(notes) -> list[dict]:
     ]
 
 
-def _compact(data: dict) -> dict:
+def compact(data: dict) -> dict:
     """Leave out what the item does not have (no empty lists or strings)."""
     return {key: value for key, value in data.items() if value not in ("", [], None)}
 
@@ -91,42 +82,7 @@ def work(source, build_url) -> dict:
         data["publisher"] = {"@type": "NewsMediaOrganization", "name": source.publisher}
     if source.published_on:
         data["datePublished"] = source.published_on.isoformat()
-    return _compact(data)
-
-
-def _about(event) -> dict:
-    fuzzy = event.fuzzy_date
-    about = {"@type": "Event", "name": localized(event, "title").text}
-    start, end = fuzzy.start or fuzzy.end, fuzzy.end or fuzzy.start
-    about["startDate"] = iso_date(start)
-    if fuzzy.is_interval or start.precision in (Precision.DECADE, Precision.CENTURY):
-        about["endDate"] = iso_date(end, end=True)
-    return about
-
-
-def event_data(event, *, build_url, language: str, image: str) -> dict:
-    """The event page: an Article about the event, citing its published sources."""
-    sources = {c.source.pk: c.source for c in event.citations.all()}.values()
-    page = build_url(event.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": localized(event, "title").text,
-        "description": localized(event, "summary").text,
-        "inLanguage": language,
-        "url": page,
-        "mainEntityOfPage": page,
-        "image": image,
-        "isAccessibleForFree": True,
-        "author": _organisation(build_url),
-        "publisher": _organisation(build_url),
-        "about": _about(event),
-        "keywords": [localized(topic, "name").text for topic in event.topics.all()],
-        "citation": [work(source, build_url) for source in sources],
-        "correction": corrections(event.notes.all()),
-        **_times(event, "event"),
-    }
-    return _compact(data)
+    return compact(data)
 
 
 def source_data(source, *, build_url) -> dict:
@@ -139,10 +95,10 @@ def source_data(source, *, build_url) -> dict:
         "correction": corrections(source.notes.all()),
         "workTranslation": [work(t, build_url) for t in source.translations.all()],
         # Its datePublished is the original's (from work()), not the day we put it online.
-        "dateModified": _times(source, "source")["dateModified"],
+        "dateModified": times(source, "source")["dateModified"],
     }
     if source.author:
         data["author"] = {"@type": "Person", "name": source.author}
     if source.translation_of:
         data["translationOfWork"] = work(source.translation_of, build_url)
-    return _compact(data)
+    return compact(data)

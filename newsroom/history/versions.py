@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
+from newsroom.accounts import translator_language
 from newsroom.i18n import translated_fields
-from newsroom.services import translator_language
-from newsroom.sql import insert_rows
-from newsroom.translation_status import originals, translations_follow_edit
+from newsroom.imports.sql import insert_rows
+from newsroom.translations.status import originals, translations_follow_edit
 
 # Kept out of versions: values derived from other fields on save.
 NOT_VERSIONED = {"date_start", "date_end", "start_precision", "end_precision"}

@@ -17,12 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from newsroom.i18n import translated_fields
+from newsroom.imports.spreadsheets import SpreadsheetError, Table
+from newsroom.imports.sql import insert_rows, update_rows
 from newsroom.signals import content_changed_send
-from newsroom.spreadsheets import SpreadsheetError, Table
-from newsroom.sql import insert_rows, update_rows
 from newsroom.text import clean_text
-from newsroom.translation_status import translations_mark_stale
-from newsroom.workflow import log_rows, transition_error
+from newsroom.translations.status import translations_mark_stale
+from newsroom.workflow.services import log_rows, transition_error
 
 BATCH_SIZE = 1000
 SEPARATOR = "|"

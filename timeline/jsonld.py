@@ -1,0 +1,50 @@
+"""schema.org structured data (JSON-LD) for the event pages: an ``Article`` about an
+``Event`` that cites the ``CreativeWork``s of its published sources."""
+
+from newsroom.i18n import localized
+from newsroom.publishing import jsonld
+from timeline.dates import DatePart, Precision
+
+_FORMATS = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m"}
+
+
+def iso_date(part: DatePart, *, end: bool = False) -> str:
+    """ISO 8601 with only the precision the date has: "2025-08-22", "2023-09", "1945"."""
+    day = part.upper if end else part.lower
+    fmt = _FORMATS.get(part.precision)
+    return day.strftime(fmt) if fmt else f"{day.year:04d}"
+
+
+def _about(event) -> dict:
+    fuzzy = event.fuzzy_date
+    about = {"@type": "Event", "name": localized(event, "title").text}
+    start, end = fuzzy.start or fuzzy.end, fuzzy.end or fuzzy.start
+    about["startDate"] = iso_date(start)
+    if fuzzy.is_interval or start.precision in (Precision.DECADE, Precision.CENTURY):
+        about["endDate"] = iso_date(end, end=True)
+    return about
+
+
+def event_data(event, *, build_url, language: str, image: str) -> dict:
+    """The event page: an Article about the event, citing its published sources."""
+    sources = {c.source.pk: c.source for c in event.citations.all()}.values()
+    page = build_url(event.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": localized(event, "title").text,
+        "description": localized(event, "summary").text,
+        "inLanguage": language,
+        "url": page,
+        "mainEntityOfPage": page,
+        "image": image,
+        "isAccessibleForFree": True,
+        "author": jsonld.organisation(build_url),
+        "publisher": jsonld.organisation(build_url),
+        "about": _about(event),
+        "keywords": [localized(topic, "name").text for topic in event.topics.all()],
+        "citation": [jsonld.work(source, build_url) for source in sources],
+        "correction": jsonld.corrections(event.notes.all()),
+        **jsonld.times(event, "event"),
+    }
+    return jsonld.compact(data)
