@@ -57,15 +57,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag and 304s for every page; then readers' pages from the page cache (newsroom/cache.py).
+    # ETag and 304s for every page; then readers' pages from the page cache (newsroom/publishing/cache.py).
     "django.middleware.http.ConditionalGetMiddleware",
-    "newsroom.middleware.PageCacheMiddleware",
+    "newsroom.publishing.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "newsroom.middleware.import_notices",
+    "newsroom.imports.middleware.import_notices",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -1,10 +1,9 @@
-"""Editors are told of their ended background imports; readers get pages from the cache."""
+"""Editors are told of their ended background imports, on their next admin page."""
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from newsroom.models import ImportRecord
-from newsroom.publishing import cache as page_cache
 
 
 def import_notices(get_response):
@@ -18,12 +17,16 @@ def import_notices(get_response):
 
 
 def _tell(request, user) -> None:
-    ended = ImportRecord.objects.filter(
-        user=user,
-        background=True,
-        notified=False,
-        state__in=[ImportRecord.State.DONE, ImportRecord.State.FAILED],
+    ended = list(
+        ImportRecord.objects.filter(
+            user=user,
+            background=True,
+            notified=False,
+            state__in=[ImportRecord.State.DONE, ImportRecord.State.FAILED],
+        )
     )
+    if not ended:
+        return  # a read stays a read: no write (on SQLite, no write lock) on every page
     for record in ended:
         if record.state == ImportRecord.State.DONE:
             messages.success(
@@ -48,27 +51,4 @@ def _tell(request, user) -> None:
                 )
                 % {"file": record.file_name, "count": len(record.errors)},
             )
-    ended.update(notified=True)
-
-
-class PageCacheMiddleware:
-    """Readers' public pages from the page cache (newsroom/cache.py), marked for browsers.
-
-    It sits after LocaleMiddleware (the key holds the language) and before the CSRF, auth
-    and message middleware, whose traces (cookies, Vary) then keep a page out of the cache.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not page_cache.is_public(request):
-            return self.get_response(request)
-        if page_cache.is_personal(request):
-            return page_cache.personal_headers(self.get_response(request))
-        generation = page_cache.current_generation()
-        if (stored := page_cache.page_get(request, generation)) is not None:
-            return stored
-        response = self.get_response(request)
-        page_cache.page_store(request, response, generation)
-        return response
+    ImportRecord.objects.filter(pk__in=[r.pk for r in ended]).update(notified=True)
