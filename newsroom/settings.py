@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag and 304s for every page; then readers' pages from the page cache (newsroom/publishing/cache.py).
+    # ETag and 304s for every page; then readers' pages from the cache (newsroom/publishing/).
     "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.publishing.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -4,7 +4,7 @@ from newsroom.publishing import cache as page_cache
 
 
 class PageCacheMiddleware:
-    """Readers' public pages from the page cache (newsroom/publishing/cache.py), marked for browsers.
+    """Readers' public pages from the page cache (``cache.py`` beside), marked for browsers.
 
     It sits after LocaleMiddleware (the key holds the language) and before the CSRF, auth
     and message middleware, whose traces (cookies, Vary) then keep a page out of the cache.
