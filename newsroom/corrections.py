@@ -1,5 +1,6 @@
 """Published corrections stay: they may be edited (each edit kept in the history) but not
-deleted or hidden, as newsrooms do."""
+deleted or hidden, as newsrooms do. ``correction_kept_error`` is the rule; the note
+services apply it, and the admin's forms ask it first to show the reason beside the note."""
 
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -15,39 +16,31 @@ KEPT = _(
 
 def published_corrections(pks) -> set[int]:
     """Which of these notes are, as stored now, corrections shown to readers."""
-    return set(
-        Note.objects.filter(pk__in=pks, kind=NoteKind.CORRECTION, is_public=True).values_list(
-            "pk", flat=True
-        )
-    )
+    notes = Note.objects.filter(pk__in=pks, kind=NoteKind.CORRECTION, is_public=True)
+    return set(notes.values_list("pk", flat=True))
+
+
+def correction_kept_error(*, note: Note, deleting: bool, stored: set[int] | None = None) -> str:
+    """Why ``note`` may not be deleted or saved as it is ("" if it may).
+
+    ``stored``: the published corrections among the notes at hand, if already read."""
+    if note.pk is None:
+        return ""
+    kept = published_corrections([note.pk]) if stored is None else stored
+    if note.pk not in kept:
+        return ""
+    if deleting or not note.is_public or note.kind != NoteKind.CORRECTION:
+        return str(KEPT)
+    return ""
 
 
 class CorrectionsKeptFormSet(BaseInlineFormSet):
+    """An inline of notes: the rule, asked before anything is saved, for every note at once."""
+
     def clean(self):
         super().clean()
-        kept = published_corrections([f.instance.pk for f in self.forms if f.instance.pk])
+        stored = published_corrections([f.instance.pk for f in self.forms if f.instance.pk])
         for form in self.forms:
-            if form.instance.pk not in kept:
-                continue
-            data = getattr(form, "cleaned_data", {})
-            if (
-                data.get("DELETE")
-                or data.get("is_public") is False
-                or data.get("kind", NoteKind.CORRECTION) != NoteKind.CORRECTION
-            ):
-                raise ValidationError(KEPT)
-
-
-class CorrectionsKeptMixin:
-    """For the notes' own admin: no delete of a published correction."""
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.pk in published_corrections([obj.pk]):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj)]
-        if obj is not None and obj.pk in published_corrections([obj.pk]):
-            fields += ["kind", "is_public"]
-        return fields
+            deleting = self.can_delete and self._should_delete_form(form)
+            if error := correction_kept_error(note=form.instance, deleting=deleting, stored=stored):
+                raise ValidationError(error)  # the formset's own error: a deleted row shows none

@@ -1,5 +1,7 @@
 """The editorial app: sources, the people they name, quotes and editor's notes."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -72,26 +74,56 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class CleanedTextModel(models.Model):
-    """Cleans every free-text field (both languages) before it is stored."""
+    """Cleans every free-text field (both languages) and derives its own values before it is
+    stored: ``prepared`` is the rule, for ``save()`` and for the bulk importer alike."""
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        # modeltranslation's base fields (`title`) read with fallback and write to the
-        # active language: clean only the real columns (`title_th`, `title_en`).
-        skipped = set(translated_fields(type(self)))
-        for field in self._meta.concrete_fields:
-            if field.name in skipped or field.choices:
-                continue
-            if isinstance(field, models.SlugField | models.URLField):
-                continue
-            if isinstance(field, models.CharField | models.TextField):
-                value = getattr(self, field.attname)
-                if value:
-                    multiline = isinstance(field, models.TextField)
-                    setattr(self, field.attname, clean_text(value, multiline=multiline))
+        self.prepare()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def prepared(cls, values: dict) -> dict:
+        """``values`` (by attname) as every write stores them: text cleaned, derived values
+        added (``derived``). Raises ValidationError, by field, for a value it cannot derive from."""
+        multiline = cleaned_fields(cls)
+        cleaned = {
+            name: clean_text(value, multiline=multiline[name])
+            if name in multiline and value
+            else value
+            for name, value in values.items()
+        }
+        return {**cleaned, **cls.derived(cleaned)}
+
+    @classmethod
+    def derived(cls, values: dict) -> dict:
+        """Values computed from others on the same row (an event's date bounds)."""
+        return {}
+
+    def prepare(self) -> None:
+        values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        for name, value in type(self).prepared(values).items():
+            setattr(self, name, value)
+
+
+@functools.cache
+def cleaned_fields(model) -> dict[str, bool]:
+    """The free-text columns of ``model`` cleaned on every write: attname -> multi-line.
+
+    modeltranslation's base fields (``title``) read with fallback and write to the active
+    language: only the real columns (``title_th``, ``title_en``) are cleaned.
+    """
+    skipped = set(translated_fields(model))
+    return {
+        field.attname: isinstance(field, models.TextField)
+        for field in model._meta.concrete_fields
+        if field.name not in skipped
+        and not field.choices
+        and isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.SlugField | models.URLField)
+    }
 
 
 class TimestampedModel(CleanedTextModel):

@@ -6,6 +6,9 @@ call ``content_changed_send``. Listeners (the page cache, the search index)
 connect to ``content_changed`` only.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
@@ -30,9 +33,36 @@ def is_content(model) -> bool:
     return opts.app_label in CONTENT_APPS and opts.model_name not in NOT_CONTENT
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def content_batch():
+    """Gather what readers may see change in the block and tell the listeners once, at its
+    end: an admin save writes the row, its relations and its inlines, and the search index
+    would otherwise cut the same Thai into words once for each. Nested blocks join the outer."""
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    _batch.pending = pending = {}
+    try:
+        yield
+    finally:
+        _batch.pending = None
+    for (model, bulk), pks in pending.items():
+        content_changed.send(sender=model, pks=None if pks is None else sorted(pks), bulk=bulk)
+
+
 def content_changed_send(*, model, pks: list | None, bulk: bool = False) -> None:
-    if is_content(model):
+    if not is_content(model):
+        return
+    pending = getattr(_batch, "pending", None)
+    if pending is None:
         content_changed.send(sender=model, pks=pks, bulk=bulk)
+        return
+    known = pending.setdefault((model, bulk), set())
+    if known is not None:
+        pending[(model, bulk)] = None if pks is None else known | set(pks)
 
 
 def _saved_or_deleted(sender, instance, raw=False, **kwargs):

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from django import forms
 from pythainlp import thai_above_vowels as ABOVE
 from pythainlp import thai_below_vowels as BELOW
 from pythainlp import thai_follow_vowels as FOLLOW
@@ -49,3 +50,15 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
             text = "\n".join(line.rstrip() for line in text.split("\n"))
         return text.strip("\n")
     return " ".join(text.split())
+
+
+class CleanedTextField(forms.CharField):
+    """A form's text field that cleans as every write does (``clean_text``), before the form
+    compares it with what is stored: a browser's CRLF line ends are no change."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value), multiline=self.multiline)

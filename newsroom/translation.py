@@ -27,3 +27,5 @@ class NoteTranslationOptions(TranslationOptions):
 # Versioned here, once their translated columns exist (see newsroom/history.py).
 history_register(Source)
 history_register(Note)
+history_register(Person)
+history_register(Quote)

@@ -5,39 +5,45 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from newsroom import services as newsroom_services
+from newsroom.admin.base import EditorialAdmin, EditorialInline
 from newsroom.corrections import CorrectionsKeptFormSet
-from newsroom.history.admin import HistoryAdmin
-from newsroom.imports.admin import SpreadsheetAdmin
 from newsroom.models import Note
-from newsroom.translations.admin import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.translations.filters import MissingTranslationFilter
-from newsroom.workflow.admin import WorkflowAdmin
 from timeline import services
 from timeline.dates import parse_fuzzy_date
 from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
 
-class CitationInline(LanguageLimitedMixin, TranslationStackedInline):
+class CitationInline(EditorialInline, TranslationStackedInline):
     model = Citation
     fields = ("source", "passage", "note", "position")
     autocomplete_fields = ("source",)
     extra = 0
     min_num = 0
 
+    def save_row(self, request, row):
+        services.citation_save(citation=row, by=request.user)
 
-class EventNoteInline(LanguageLimitedMixin, TranslationTabularInline):
+    def delete_row(self, request, row):
+        services.citation_delete(citation=row, by=request.user)
+
+
+class EventNoteInline(EditorialInline, TranslationTabularInline):
     model = Note
     formset = CorrectionsKeptFormSet
     fk_name = "event"
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
+
+    def save_row(self, request, row):
+        newsroom_services.note_save(note=row, by=request.user)
+
+    def delete_row(self, request, row):
+        newsroom_services.note_delete(note=row, by=request.user)
 
 
 class CitedFilter(admin.SimpleListFilter):
@@ -78,13 +84,7 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(
-    TranslationAdminMixin,
-    WorkflowAdmin,
-    HistoryAdmin,
-    SpreadsheetAdmin,
-    TabbedTranslationAdmin,
-):
+class EventAdmin(EditorialAdmin):
     spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
@@ -124,8 +124,8 @@ class EventAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
 
-    def save_model(self, request, obj, form, change):
-        services.event_save(event=obj)
+    def save_item(self, request, obj, relations):
+        services.event_save(event=obj, by=request.user, **relations)
 
     @admin.display(description=_("date"), ordering="date_start")
     def date_column(self, obj):
@@ -163,7 +163,7 @@ class EventAdmin(
 
 
 @admin.register(Era)
-class EraAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class EraAdmin(EditorialAdmin):
     spec_name = "eras"
     list_display = ("name", "start_year", "end_year")
     search_fields = ("slug", "name_th", "name_en")
@@ -172,7 +172,7 @@ class EraAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class TopicAdmin(EditorialAdmin):
     spec_name = "topics"
     list_display = ("name", "slug")
     search_fields = ("slug", "name_th", "name_en")
@@ -181,7 +181,7 @@ class TopicAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin
 
 
 @admin.register(Citation)
-class CitationAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
+class CitationAdmin(EditorialAdmin):
     list_display = ("event", "source", "position")
     list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("passage", "event__title_th", "event__title_en", "source__title_th")

@@ -168,20 +168,31 @@ class Event(PublishableModel):
     def get_absolute_url(self):
         return reverse("timeline:event-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
+    @classmethod
+    def derived(cls, values: dict) -> dict:
+        """The date's bounds and precisions, from the EDTF string (what sorting uses)."""
+        if "date" not in values:
+            return {}
+        text = (values["date"] or "").strip()
         try:
-            parse_fuzzy_date(self.date)
+            fuzzy = parse_fuzzy_date(text)
         except ValidationError as error:
             raise ValidationError({"date": error.messages}) from error
+        return {
+            "date": text,
+            "date_start": fuzzy.lower,
+            "date_end": fuzzy.upper,
+            "start_precision": fuzzy.start.precision if fuzzy.start else "",
+            "end_precision": fuzzy.end.precision if fuzzy.end else "",
+        }
 
-    def save(self, *args, **kwargs):
-        self.date = (self.date or "").strip()
-        fuzzy = parse_fuzzy_date(self.date)
-        self.date_start, self.date_end = fuzzy.lower, fuzzy.upper
-        self.start_precision = fuzzy.start.precision if fuzzy.start else ""
-        self.end_precision = fuzzy.end.precision if fuzzy.end else ""
-        super().save(*args, **kwargs)
+    def clean(self):
+        super().clean()
+        type(self).derived({"date": self.date})  # a date that is not EDTF: the field's error
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.__dict__.pop("fuzzy_date", None)  # the date may have changed
 
     @cached_property
     def fuzzy_date(self) -> FuzzyDate:

@@ -1,20 +1,41 @@
-"""Writes to the timeline: one code path for the admin, importers and commands."""
+"""Writes to the timeline: one service per kind of item, for every entry point (the admin's
+forms, inlines and actions, revert, commands); each goes through ``newsroom.editing``."""
 
-import reversion
-from django.db import transaction
+from collections.abc import Iterable
 
-from newsroom.translations.status import originals, translations_follow_edit
-from timeline.models import Event
+from newsroom.editing import item_delete, item_save
+from timeline.models import Citation, Era, Event, Topic
 
 
-@transaction.atomic
-def event_save(*, event: Event) -> Event:
-    """Validate and store an event (text cleaned, date fields derived on save); a change to
-    its original (Thai) text makes its translations stale."""
-    before = originals(Event.objects.get(pk=event.pk)) if event.pk else None
-    event.full_clean()
-    with reversion.create_revision():  # inside the admin's own revision, merged into it
-        event.save()
-    if before is not None:
-        translations_follow_edit(obj=event, before=before)
-    return event
+def event_save(
+    *,
+    event: Event,
+    by=None,
+    topics: Iterable | None = None,
+    people: Iterable | None = None,
+    comment: str = "",
+) -> Event:
+    """Validate and store an event (text cleaned, date bounds derived) and, if given, its
+    topics and people; a change to its original (Thai) text makes its translations stale."""
+    relations = {
+        name: targets
+        for name, targets in (("topics", topics), ("people", people))
+        if targets is not None
+    }
+    return item_save(item=event, by=by, relations=relations, comment=comment)
+
+
+def era_save(*, era: Era, by=None) -> Era:
+    return item_save(item=era, by=by)
+
+
+def topic_save(*, topic: Topic, by=None) -> Topic:
+    return item_save(item=topic, by=by)
+
+
+def citation_save(*, citation: Citation, by=None) -> Citation:
+    return item_save(item=citation, by=by)
+
+
+def citation_delete(*, citation: Citation, by=None) -> None:
+    item_delete(item=citation, by=by)

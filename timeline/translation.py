@@ -27,3 +27,5 @@ class CitationTranslationOptions(TranslationOptions):
 # Versioned here, once their translated columns exist (see newsroom/history.py).
 history_register(Event, follow=("citations",))
 history_register(Citation)
+history_register(Era)
+history_register(Topic)

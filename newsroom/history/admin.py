@@ -9,17 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from newsroom.history.versions import (
-    current_values,
-    item_revert,
-    may_revert,
-    version_values,
-    versions_diff,
-    versions_of,
-)
+from newsroom.history.diff import versions_diff
+from newsroom.history.revert import item_revert, may_revert
+from newsroom.history.versions import current_values, version_values, versions_of
 
 CURRENT = "current"
 
@@ -35,8 +29,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class HistoryAdmin(VersionAdmin):
-    """Every save from the admin is a version (with the editor's reason, if given)."""
+class HistoryViews(VersionAdmin):
+    """The history pages of an item: its versions, a diff of any two, revert, recover.
+
+    Views only: the change form's reason box and every other hook of a save are in
+    ``newsroom.admin.base.EditorialAdmin``."""
 
     object_history_template = "newsroom/admin/history.html"
     # "Recover deleted" for those who may recover (django-import-export puts its buttons
@@ -58,36 +55,6 @@ class HistoryAdmin(VersionAdmin):
             ),
             *super().get_urls(),
         ]
-
-    # The change form's "reason" box ------------------------------------------------
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        reason = ReasonForm.base_fields["reason"]
-        kwargs["form"] = type(
-            "HistoryForm", (kwargs.get("form", self.form),), {"change_reason": reason}
-        )
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        return [*super().get_fieldsets(request, obj), (_("History"), {"fields": ["change_reason"]})]
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        # The reason goes into the version's comment, not into the list of changed fields.
-        request.history_reason = form.cleaned_data.get("change_reason", "")
-        if "change_reason" in form.changed_data:
-            form.changed_data.remove("change_reason")
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_addition(self, request, obj, message):
-        return self._with_reason(request, super().log_addition(request, obj, message))
-
-    def log_change(self, request, obj, message):
-        return self._with_reason(request, super().log_change(request, obj, message))
-
-    def _with_reason(self, request, entry):
-        reason = getattr(request, "history_reason", "")
-        set_comment(" — ".join(filter(None, [reason, entry.get_change_message()])))
-        return entry
 
     # Views --------------------------------------------------------------------------
 

@@ -173,6 +173,12 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     export_form_class = ExportForm  # the columns are a contract: no per-field choice
     spec_name = ""
 
+    def has_import_permission(self, request):
+        return bool(self.spec_name) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return bool(self.spec_name) and super().has_export_permission(request)
+
     def get_resource_classes(self, request):
         from newsroom.imports.specs import specs
 

@@ -86,6 +86,21 @@ def item_transition(*, item, to: str, by, publish_at=None, reason: str = "") -> 
     content_changed_send(model=type(item), pks=[item.pk])
 
 
+def publish_time_log(*, item, by) -> None:
+    """A published item's publish time changed (a scheduled one moved, or made public now)."""
+    if item.status != Status.PUBLISHED:
+        return
+    WorkflowLog.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        from_status=item.status,
+        to_status=item.status,
+        publish_at=item.publish_at,
+        by=by,
+        reason=str(_("publish time changed")),
+    )
+
+
 def log_rows(*, model, moves: list[tuple[int, str, str]], by, reason: str) -> None:
     """Log the (pk, old, new) status moves that an import made, in one insert."""
     content_type = ContentType.objects.get_for_model(model)

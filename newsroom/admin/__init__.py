@@ -2,16 +2,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationStackedInline
 
-from newsroom.corrections import CorrectionsKeptFormSet, CorrectionsKeptMixin
-from newsroom.history.admin import HistoryAdmin
-from newsroom.imports.admin import SpreadsheetAdmin
+from newsroom import services
+from newsroom.admin.base import EditorialAdmin, EditorialInline
+from newsroom.corrections import CorrectionsKeptFormSet, correction_kept_error
+from newsroom.forms import NoteForm
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
-from newsroom.translations.admin import LanguageLimitedMixin, TranslationAdminMixin
 from newsroom.translations.filters import MissingTranslationFilter
-from newsroom.workflow.admin import WorkflowAdmin
 
 admin.site.site_header = _("Russia–North Korea timeline: newsroom")
 admin.site.site_title = _("Newsroom")
@@ -19,15 +18,21 @@ admin.site.index_title = _("Editorial desk")
 admin.site.index_template = "newsroom/admin_index.html"  # adds the translators' worklist
 
 
-class NoteInline(LanguageLimitedMixin, TranslationStackedInline):
+class NoteInline(EditorialInline, TranslationStackedInline):
     model = Note
     formset = CorrectionsKeptFormSet
     fk_name = "source"
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
 
+    def save_row(self, request, row):
+        services.note_save(note=row, by=request.user)
 
-class QuoteInline(LanguageLimitedMixin, TranslationStackedInline):
+    def delete_row(self, request, row):
+        services.note_delete(note=row, by=request.user)
+
+
+class QuoteInline(EditorialInline, TranslationStackedInline):
     model = Quote
     fk_name = "source"
     fields = ("person", "event", "text", "position")
@@ -36,13 +41,7 @@ class QuoteInline(LanguageLimitedMixin, TranslationStackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(
-    TranslationAdminMixin,
-    WorkflowAdmin,
-    HistoryAdmin,
-    SpreadsheetAdmin,
-    TabbedTranslationAdmin,
-):
+class SourceAdmin(EditorialAdmin):
     spec_name = "sources"
     list_display = (
         "title",
@@ -81,13 +80,16 @@ class SourceAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
 
+    def save_item(self, request, obj, relations):
+        services.source_save(source=obj, by=request.user)
+
     @admin.display(description=_("events"), ordering="event_total")
     def event_count(self, obj):
         return obj.event_total
 
 
 @admin.register(Person)
-class PersonAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmin):
+class PersonAdmin(EditorialAdmin):
     spec_name = "people"
     list_display = ("name", "kind", "role")
     list_filter = ("kind", "affiliations", MissingTranslationFilter)
@@ -96,24 +98,59 @@ class PersonAdmin(TranslationAdminMixin, SpreadsheetAdmin, TabbedTranslationAdmi
     prepopulated_fields = {"slug": ("name_en",)}
     fields = ("name", "slug", "kind", "role", "affiliations", "description")
 
+    def save_item(self, request, obj, relations):
+        services.person_save(person=obj, by=request.user, affiliations=relations["affiliations"])
+
 
 @admin.register(Quote)
-class QuoteAdmin(TranslationAdminMixin, TabbedTranslationAdmin):
+class QuoteAdmin(EditorialAdmin):
     list_display = ("__str__", "person", "source", "event")
     list_filter = ("person", "source", MissingTranslationFilter)
     search_fields = ("text_th", "text_en", "person__name_th", "person__name_en")
     autocomplete_fields = ("person", "source", "event")
     list_select_related = ("person", "source", "event")
 
+    def save_item(self, request, obj, relations):
+        services.quote_save(quote=obj, by=request.user)
+
 
 @admin.register(Note)
-class NoteAdmin(CorrectionsKeptMixin, TranslationAdminMixin, TabbedTranslationAdmin):
+class NoteAdmin(EditorialAdmin):
     list_display = ("__str__", "kind", "noted_on", "source", "event", "is_public")
     list_filter = ("kind", "is_public", MissingTranslationFilter)
     search_fields = ("text_th", "text_en")
     autocomplete_fields = ("source", "event")
     list_select_related = ("source", "event")
     date_hierarchy = "noted_on"
+    form = NoteForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and correction_kept_error(note=obj, deleting=True):
+            fields += ["kind", "is_public"]  # a published correction stays one
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and correction_kept_error(note=obj, deleting=True):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_item(self, request, obj, relations):
+        services.note_save(note=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.note_delete(note=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        kept = [note for note in queryset if correction_kept_error(note=note, deleting=True)]
+        for note in kept:
+            self.message_user(
+                request,
+                f"{note}: {correction_kept_error(note=note, deleting=True)}",
+                messages.ERROR,
+            )
+        for note in queryset.exclude(pk__in=[note.pk for note in kept]):
+            services.note_delete(note=note, by=request.user)
 
 
 @admin.register(ImportRecord)

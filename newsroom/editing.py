@@ -1,0 +1,82 @@
+"""The one write path of an editorial item: every kind's service (``source_save``,
+``event_save``, ...) goes through ``item_save``, whoever calls it (the admin's forms and
+inlines, revert, commands, the seed loader); bulk imports apply the same rules row-wise
+through ``Model.prepared`` and the same workflow, translation and version functions.
+
+In order: the stored row is read once; text is cleaned and derived fields are set
+(``prepared``); the item is validated (``full_clean``); the workflow's rules hold (the
+status moves only through the workflow service; a publish-time change needs the publish
+right and is logged); the row and its relations are written in one version; its
+translations follow an edit of the original; readers' pages and the search index hear of
+it once (``content_batch``).
+"""
+
+from collections.abc import Iterable, Mapping
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from newsroom.models import PublishableModel, Status
+from newsroom.signals import content_batch
+from newsroom.translations.status import originals, translations_follow_edit
+from newsroom.workflow.services import publish_time_log, right_error
+
+
+def _check_workflow(item, stored, by) -> None:
+    if not isinstance(item, PublishableModel):
+        return
+    old = stored.status if stored else ""
+    if stored and item.status != old:
+        raise ValidationError(_("The status changes only through the workflow (its actions)."))
+    if error := right_error(model=type(item), user=by, old=old or Status.DRAFT, new=item.status):
+        raise PermissionDenied(error)
+    publish_at = stored.publish_at if stored else None
+    if item.publish_at != publish_at and not _may_publish(item, by):
+        raise PermissionDenied(_("Only a chief editor may change when an item is published."))
+
+
+def _may_publish(item, by) -> bool:
+    opts = item._meta
+    return by is None or by.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+@transaction.atomic
+def item_save(
+    *,
+    item,
+    by=None,
+    relations: Mapping[str, Iterable] | None = None,
+    comment: str = "",
+    validate: bool = True,
+):
+    """Validate and store ``item`` and its many-to-many ``relations`` (name: targets)."""
+    model = type(item)
+    stored = model._base_manager.filter(pk=item.pk).first() if item.pk else None
+    item.prepare()
+    if validate:
+        item.full_clean()
+    _check_workflow(item, stored, by)
+    with content_batch(), reversion.create_revision():  # joins the admin's own revision
+        item.save()
+        for name, targets in (relations or {}).items():
+            getattr(item, name).set(targets)
+        if by is not None:
+            reversion.set_user(by)
+        if comment:
+            reversion.set_comment(comment)
+    if stored is not None:
+        if isinstance(item, PublishableModel) and item.publish_at != stored.publish_at:
+            publish_time_log(item=item, by=by)
+        translations_follow_edit(obj=item, before=originals(stored))
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item, by=None) -> None:
+    """Delete ``item`` (its history keeps it, to recover)."""
+    with content_batch(), reversion.create_revision():
+        if by is not None:
+            reversion.set_user(by)
+        item.delete()
