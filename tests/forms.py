@@ -4,9 +4,9 @@ from html.parser import HTMLParser
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self, form_id, crlf=False):
         super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.fields = form_id, False, []
+        self.form_id, self.inside, self.fields, self.crlf = form_id, False, [], crlf
         self._select = self._textarea = None
 
     def handle_starttag(self, tag, attrs):
@@ -43,12 +43,15 @@ class _FormParser(HTMLParser):
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             name, value = self._textarea
-            self.fields.append((name, value.removeprefix("\n")))
+            value = value.removeprefix("\n")
+            if self.crlf:  # browsers send a textarea's line breaks as CRLF
+                value = value.replace("\r\n", "\n").replace("\n", "\r\n")
+            self.fields.append((name, value))
             self._textarea = None
 
 
-def form_data(html: str, form_id: str) -> dict[str, list[str]]:
-    parser = _FormParser(form_id)
+def form_data(html: str, form_id: str, crlf: bool = False) -> dict[str, list[str]]:
+    parser = _FormParser(form_id, crlf)
     parser.feed(html)
     data: dict[str, list[str]] = {}
     for name, value in parser.fields:

@@ -13,7 +13,7 @@ from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.models import Note
 from newsroom.translations.filters import MissingTranslationFilter
 from timeline import services
-from timeline.dates import parse_fuzzy_date
+from timeline.dates import decade_edtf, parse_fuzzy_date
 from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
@@ -72,7 +72,7 @@ class DecadeFilter(admin.SimpleListFilter):
         decades = sorted({d.year // 10 * 10 for d in years})
         language = (get_language() or settings.LANGUAGE_CODE)[:2]
         return [
-            (str(d), date_label(parse_fuzzy_date(f"{d // 10}X"), language=language))
+            (str(d), date_label(parse_fuzzy_date(decade_edtf(d)), language=language))
             for d in decades
         ]
 

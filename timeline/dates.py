@@ -151,3 +151,15 @@ def parse_fuzzy_date(value: str) -> FuzzyDate:
             params={"start": first, "end": second},
         )
     return FuzzyDate(text, start, end, is_interval=True)
+
+
+def iso_date(day: date, precision: str) -> str:
+    """``day`` in ISO 8601 to ``precision`` (day, month, else year), the year always in four
+    digits as HTML's <time> and schema.org want it ("0476", not "476")."""
+    text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+    return text[: {Precision.DAY: 10, Precision.MONTH: 7}.get(precision, 4)]
+
+
+def decade_edtf(year: int) -> str:
+    """The EDTF of the decade that ``year`` is in: 1975 -> "197X", 476 -> "047X"."""
+    return f"{year // 10:03d}X"

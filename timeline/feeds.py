@@ -10,9 +10,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
-from newsroom.models import Note, NoteKind
+from newsroom.models import NoteKind
 from newsroom.publishing.times import with_publication_times
-from timeline.models import Event
+from timeline import selectors
 
 FEED_SIZE = 50
 # Entry ids are UUIDs derived from this namespace, the event's pk and the language: they
@@ -30,8 +30,8 @@ def plain_text(obj, field: str) -> str:
 
 def feed_events():
     """The latest published or corrected events, newest change first, with their corrections."""
-    corrections = Note.objects.filter(kind=NoteKind.CORRECTION, is_public=True)
-    events = with_publication_times(Event.objects.published(), note_field="event")
+    corrections = selectors.public_notes().filter(kind=NoteKind.CORRECTION)
+    events = with_publication_times(selectors.public_events(), note_field="event")
     return (
         events.select_related("era")
         .prefetch_related(Prefetch("notes", corrections, to_attr="corrections"))

@@ -3,16 +3,13 @@
 
 from newsroom.i18n import localized
 from newsroom.publishing import jsonld
+from timeline import dates
 from timeline.dates import DatePart, Precision
-
-_FORMATS = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m"}
 
 
 def iso_date(part: DatePart, *, end: bool = False) -> str:
     """ISO 8601 with only the precision the date has: "2025-08-22", "2023-09", "1945"."""
-    day = part.upper if end else part.lower
-    fmt = _FORMATS.get(part.precision)
-    return day.strftime(fmt) if fmt else f"{day.year:04d}"
+    return dates.iso_date(part.upper if end else part.lower, part.precision)
 
 
 def _about(event) -> dict:

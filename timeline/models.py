@@ -16,7 +16,7 @@ from newsroom.models import (
     import_export_permissions,
     publish_permission,
 )
-from timeline.dates import FuzzyDate, Precision, Qualifier, parse_fuzzy_date
+from timeline.dates import FuzzyDate, Precision, Qualifier, iso_date, parse_fuzzy_date
 from timeline.labels import ce_years, date_label
 
 
@@ -213,11 +213,10 @@ class Event(PublishableModel):
     @property
     def machine_date(self) -> str:
         """The value for <time datetime>: set only for a single day, month or year."""
-        formats = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m", Precision.YEAR: "%Y"}
-        fmt = formats.get(self.start_precision)
-        if self.fuzzy_date.is_interval or not fmt or not self.date_start:
+        precise = self.start_precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)
+        if self.fuzzy_date.is_interval or not precise or not self.date_start:
             return ""
-        return self.date_start.strftime(fmt)
+        return iso_date(self.date_start, self.start_precision)
 
     @property
     def ce_years(self) -> str:

@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from newsroom.i18n import LANGUAGE_CODES, localized, other_languages
 from newsroom.models import Person, Source
 from newsroom.text import clean_text
+from timeline import selectors
 from timeline.models import Era, Event, SearchEntry, Topic
 
 SEPARATOR = "\u200b"  # between Thai words: both databases split there, no reader sees it
@@ -223,7 +224,7 @@ class Query:
 
 
 def _events(query: Query):
-    events = Event.objects.published()
+    events = selectors.public_events()
     if query.era:
         events = events.filter(era__slug=query.era)
     if query.topic:
@@ -244,7 +245,7 @@ def _public(query: Query) -> Q:
     events = Q(kind=Kind.EVENT, object_id__in=_events(query).values("pk"))
     if query.filters_events:
         return events
-    sources = Q(kind=Kind.SOURCE, object_id__in=Source.objects.published().values("pk"))
+    sources = Q(kind=Kind.SOURCE, object_id__in=selectors.public_sources().values("pk"))
     return events | sources | Q(kind=Kind.PERSON)
 
 

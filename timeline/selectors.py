@@ -1,20 +1,55 @@
-"""Reads for the public pages: published items only, with what each page shows prefetched."""
+"""Reads for the public: every public page, feed, sitemap and JSON reads through these.
+
+What readers may see is decided here, once: an event or a source that is published and
+whose publish time has come; of an event's or a person's quotes and citations, only those
+whose source readers may see too; public notes only. Staff who may change an item see it
+before it is public (``visible``), as a preview.
+"""
 
 import datetime
 
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
-from newsroom.models import Note, Quote, published_q
+from newsroom.models import Note, Person, Quote, Source, published_q
 from timeline.models import Citation, Event
 
 _EARLIEST, _LATEST = datetime.date.min, datetime.date.max
 
 
+def public_events():
+    return Event.objects.published()
+
+
+def public_sources():
+    return Source.objects.published()
+
+
+def public_citations():
+    return Citation.objects.select_related("source").filter(published_q("source__"))
+
+
+def public_quotes():
+    return Quote.objects.select_related("person", "source").filter(published_q("source__"))
+
+
+def public_notes():
+    return Note.objects.filter(is_public=True)
+
+
+def visible(model, *, user):
+    """The items of ``model`` that ``user`` may open: all of them for staff who may change
+    them (a preview), the public ones for everyone else."""
+    opts = model._meta
+    if user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return model.objects.all()
+    return model.objects.published()
+
+
 def timeline_events(*, era: str = "", topic: str = ""):
     # Era by era (so each era is one group on the page), then by date within it.
     events = (
-        Event.objects.published()
+        public_events()
         .for_timeline()
         .order_by(F("era__start_year").asc(nulls_last=True), "era", *Event._meta.ordering)
     )
@@ -28,17 +63,14 @@ def timeline_events(*, era: str = "", topic: str = ""):
 def event_detail_queryset(*, events=None):
     """The event page's query; ``events`` narrows (by default: the published ones)."""
     return (
-        (Event.objects.published() if events is None else events)
+        (public_events() if events is None else events)
         .select_related("era")
         .prefetch_related(
             "topics",
             "people",
-            Prefetch(
-                "citations",
-                Citation.objects.select_related("source").filter(published_q("source__")),
-            ),
-            Prefetch("quotes", Quote.objects.select_related("person", "source")),
-            Prefetch("notes", Note.objects.filter(is_public=True)),
+            Prefetch("citations", public_citations()),
+            Prefetch("quotes", public_quotes()),
+            Prefetch("notes", public_notes()),
         )
     )
 
@@ -53,7 +85,7 @@ def _ordering_key():
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
     """The published events just before and just after ``event`` in timeline order."""
     start, end = event.date_start or _EARLIEST, event.date_end or _LATEST
-    events = Event.objects.published().exclude(pk=event.pk).annotate(**_ordering_key())
+    events = public_events().exclude(pk=event.pk).annotate(**_ordering_key())
     later = (
         Q(key_start__gt=start)
         | Q(key_start=start, key_end__gt=end)
@@ -62,3 +94,29 @@ def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
     previous = events.filter(~later).order_by("-key_start", "-key_end", "-slug").first()
     following = events.filter(later).order_by("key_start", "key_end", "slug").first()
     return previous, following
+
+
+def source_detail_queryset(*, sources):
+    """The source page's query: its events, public notes, quotes and published translations."""
+    return sources.select_related("translation_of").prefetch_related(
+        Prefetch("events", public_events().for_timeline().distinct()),
+        Prefetch("notes", public_notes()),
+        Prefetch("quotes", Quote.objects.select_related("person")),  # its own: seen with it
+        Prefetch("translations", public_sources()),
+    )
+
+
+def person_detail_queryset():
+    return Person.objects.prefetch_related(
+        Prefetch("events", public_events().for_timeline()),
+        Prefetch("quotes", public_quotes()),
+        "affiliations",
+        "members",
+    )
+
+
+def with_event_count(queryset):
+    """``event_count``: how many public events each row has."""
+    return queryset.annotate(
+        event_count=Count("events", filter=published_q("events__"), distinct=True)
+    )

@@ -2,19 +2,19 @@
 
 from django.urls import reverse
 
-from newsroom.models import Person, Source
+from newsroom.models import Person
 from newsroom.publishing.sitemaps import I18nSitemap, with_last_change
-from timeline.models import Event
+from timeline import selectors
 
 
 class EventSitemap(I18nSitemap):
     def items(self):
-        return with_last_change(Event.objects.published(), note_field="event").order_by("pk")
+        return with_last_change(selectors.public_events(), note_field="event").order_by("pk")
 
 
 class SourceSitemap(I18nSitemap):
     def items(self):
-        return with_last_change(Source.objects.published(), note_field="source").order_by("pk")
+        return with_last_change(selectors.public_sources(), note_field="source").order_by("pk")
 
 
 class PersonSitemap(I18nSitemap):

@@ -16,10 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
-from newsroom.models import published_q
+from timeline import selectors
 from timeline.dates import DatePart, FuzzyDate, Precision
 from timeline.feeds import plain_text
-from timeline.models import Citation, Era, Event
+from timeline.models import Era
 
 _SPANS = {Precision.DECADE, Precision.CENTURY}
 
@@ -99,11 +99,10 @@ def era_object(era: Era) -> dict:
 
 
 def events_with_citations():
-    citations = Citation.objects.select_related("source").filter(published_q("source__"))
     return (
-        Event.objects.published()
+        selectors.public_events()
         .select_related("era")
-        .prefetch_related(Prefetch("citations", citations))
+        .prefetch_related(Prefetch("citations", selectors.public_citations()))
     )
 
 

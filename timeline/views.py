@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -8,7 +7,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView, TemplateView
 
-from newsroom.models import Note, Person, Quote, Source, is_public, published_q
+from newsroom.models import Person, Source, is_public
 from newsroom.translations.status import original_updated
 from timeline import search, selectors, timelinejs
 from timeline.forms import SearchForm
@@ -19,10 +18,7 @@ class PreviewMixin:
     """Staff who may change an item see it before it is public, as readers will, marked."""
 
     def base_queryset(self):
-        opts = self.model._meta
-        if self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-            return self.model.objects.all()
-        return self.model.objects.published()
+        return selectors.visible(self.model, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=not is_public(self.object), **kwargs)
@@ -35,20 +31,13 @@ class PreviewMixin:
         return response
 
 
-def _published_events():
-    return Event.objects.published().for_timeline()
-
-
 class SourceListView(ListView):
     template_name = "timeline/source_list.html"
     context_object_name = "sources"
 
     def get_queryset(self):
-        return (
-            Source.objects.published()
-            .select_related("translation_of")
-            .annotate(event_count=Count("events", filter=published_q("events__"), distinct=True))
-        )
+        sources = selectors.public_sources().select_related("translation_of")
+        return selectors.with_event_count(sources)
 
 
 class SourceDetailView(PreviewMixin, DetailView):
@@ -57,16 +46,7 @@ class SourceDetailView(PreviewMixin, DetailView):
     context_object_name = "source"
 
     def get_queryset(self):
-        return (
-            self.base_queryset()
-            .select_related("translation_of")
-            .prefetch_related(
-                Prefetch("events", _published_events().distinct()),
-                Prefetch("notes", Note.objects.filter(is_public=True)),
-                Prefetch("quotes", Quote.objects.select_related("person")),
-                Prefetch("translations", Source.objects.published()),
-            )
-        )
+        return selectors.source_detail_queryset(sources=self.base_queryset())
 
 
 class PersonListView(ListView):
@@ -74,9 +54,7 @@ class PersonListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        return Person.objects.annotate(
-            event_count=Count("events", filter=published_q("events__"), distinct=True)
-        )
+        return selectors.with_event_count(Person.objects.all())
 
 
 class PersonDetailView(DetailView):
@@ -84,14 +62,7 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.prefetch_related(
-            Prefetch("events", _published_events()),
-            Prefetch(
-                "quotes", Quote.objects.select_related("source").filter(published_q("source__"))
-            ),
-            "affiliations",
-            "members",
-        )
+        return selectors.person_detail_queryset()
 
 
 class EventListView(ListView):
@@ -137,7 +108,7 @@ class AboutView(TemplateView):
     template_name = "timeline/about.html"
 
     def get_context_data(self, **kwargs):
-        sources = Source.objects.published().select_related("translation_of")
+        sources = selectors.public_sources().select_related("translation_of")
         return super().get_context_data(sources=sources, **kwargs)
 
 
@@ -189,7 +160,7 @@ class SearchView(ListView):
             query=self.query,
             eras=Era.objects.all(),
             topics=Topic.objects.all(),
-            people=Person.objects.filter(events__in=Event.objects.published()).distinct(),
+            people=Person.objects.filter(events__in=selectors.public_events()).distinct(),
             **kwargs,
         )
         search.attach_items(context["results"], self.pattern)

@@ -1,0 +1,146 @@
+"""Readers see only what is public: no quote of a draft source, no private note, anywhere."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from newsroom.models import Note, Person, Quote, Source
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = {"th": "คำพูดลับที่ยังไม่ควรเผยแพร่", "en": "A remark not yet to be published"}
+DRAFT_TITLE = {"th": "ร่างเอกสารลับของกองบรรณาธิการ", "en": "The newsroom's unpublished draft"}
+PRIVATE = "บันทึกภายในของกองบรรณาธิการ ห้ามเผยแพร่"
+LANGUAGES = ["th", "en"]
+
+
+def url_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def page(client, language: str, name: str, **kwargs) -> str:
+    response = client.get(url_in(language, name, **kwargs))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def event():
+    return Event.objects.filter(status="published").first()
+
+
+@pytest.fixture
+def draft_source():
+    return Source.objects.create(
+        slug="draft-source",
+        title_th=DRAFT_TITLE["th"],
+        title_en=DRAFT_TITLE["en"],
+        url="https://example.org/draft-source",
+        status="draft",
+    )
+
+
+@pytest.fixture
+def quote(event, draft_source):
+    person = Person.objects.create(slug="quoted-person", name_th="ผู้ให้สัมภาษณ์", name_en="Speaker")
+    return Quote.objects.create(
+        person=person, source=draft_source, event=event, text_th=QUOTE["th"], text_en=QUOTE["en"]
+    )
+
+
+def shows_quote(html: str, language: str) -> bool:
+    return QUOTE[language] in html
+
+
+def shows_draft_source(html: str) -> bool:
+    return any(
+        text in html for text in (*DRAFT_TITLE.values(), "/sources/draft-source/", "example.org")
+    )
+
+
+# a. Quotes of a draft source ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_event_page_hides_a_quote_whose_source_is_a_draft(client, event, quote, language):
+    html = page(client, language, "timeline:event-detail", slug=event.slug)
+    assert not shows_quote(html, language)
+    assert not shows_draft_source(html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_event_page_shows_the_quote_once_its_source_is_published(
+    client, event, quote, draft_source, language
+):
+    Source.objects.filter(pk=draft_source.pk).update(status="published")
+    html = page(client, language, "timeline:event-detail", slug=event.slug)
+    assert shows_quote(html, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_person_page_hides_a_quote_whose_source_is_a_draft(client, quote, language):
+    html = page(client, language, "timeline:person-detail", slug=quote.person.slug)
+    assert not shows_quote(html, language)
+    assert not shows_draft_source(html)
+    Source.objects.filter(pk=quote.source_id).update(status="published")
+    html = page(client, language, "timeline:person-detail", slug=quote.person.slug)
+    assert shows_quote(html, language)
+
+
+# b. Private notes ---------------------------------------------------------------------
+
+
+def notes_on(event, *, kind: str, is_public: bool) -> list[Note]:
+    """The same note on an event and on a source the event cites."""
+    source = event.citations.first().source
+    common = {"kind": kind, "is_public": is_public, "noted_on": datetime.date.today()}
+    return [
+        Note.objects.create(event=event, text_th=PRIVATE, text_en=PRIVATE, **common),
+        Note.objects.create(source=source, text_th=PRIVATE, text_en=PRIVATE, **common),
+    ]
+
+
+@pytest.fixture(params=["note", "correction"])
+def private_notes(request, event):
+    """A private note, or a correction not yet made public."""
+    return notes_on(event, kind=request.param, is_public=False)
+
+
+def structured_data(html: str) -> list[dict]:
+    scripts = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    return [json.loads(script) for script in scripts]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_private_note_is_on_no_public_page(client, private_notes, language):
+    event_note, source_note = private_notes
+    pages = {
+        "event": page(client, language, "timeline:event-detail", slug=event_note.event.slug),
+        "source": page(client, language, "timeline:source-detail", slug=source_note.source.slug),
+        "feed": page(client, language, "timeline:feed"),
+        "atom feed": page(client, language, "timeline:feed-atom"),
+    }
+    for name, html in pages.items():
+        assert PRIVATE not in html, name
+    for name in ("event", "source"):
+        data = structured_data(pages[name])
+        assert data, f"the {name} page has no structured data"
+        assert PRIVATE not in json.dumps(data, ensure_ascii=False), name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_same_text_in_a_public_correction_is_on_those_pages(client, event, language):
+    """The check above is real: a public correction shows in each of those places."""
+    event_note, source_note = notes_on(event, kind="correction", is_public=True)
+    event_page = page(client, language, "timeline:event-detail", slug=event_note.event.slug)
+    source_page = page(client, language, "timeline:source-detail", slug=source_note.source.slug)
+    for name, html in {"event": event_page, "source": source_page}.items():
+        assert PRIVATE in html, name
+        assert PRIVATE in json.dumps(structured_data(html), ensure_ascii=False), name
+    assert PRIVATE in page(client, language, "timeline:feed")
