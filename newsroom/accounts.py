@@ -63,7 +63,9 @@ def translator_language(user) -> str | None:
     """The language a translator may write in, or None for everyone else."""
     if not user.is_authenticated or user.is_superuser:
         return None
-    names = {group.name for group in user.groups.all()}
+    if not hasattr(user, "_role_groups"):  # once per request: the user object is the request's
+        user._role_groups = {group.name for group in user.groups.all()}
+    names = user._role_groups
     if names & {ROLE_GROUPS["chief"], ROLE_GROUPS["editor"]}:
         return None
     return next(

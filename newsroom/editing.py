@@ -42,23 +42,25 @@ def _may_publish(item, by) -> bool:
     return by is None or by.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-@transaction.atomic
 def item_save(
     *,
     item,
     by=None,
     relations: Mapping[str, Iterable] | None = None,
     comment: str = "",
-    validate: bool = True,
+    validated: bool = False,
 ):
-    """Validate and store ``item`` and its many-to-many ``relations`` (name: targets)."""
+    """Validate and store ``item`` and its many-to-many ``relations`` (name: targets).
+
+    ``validated``: the caller ran the model's ``full_clean`` on these values already (an
+    admin form does), so it is not run twice."""
     model = type(item)
     stored = model._base_manager.filter(pk=item.pk).first() if item.pk else None
     item.prepare()
-    if validate:
+    if not validated:
         item.full_clean()
     _check_workflow(item, stored, by)
-    with content_batch(), reversion.create_revision():  # joins the admin's own revision
+    with transaction.atomic(), content_batch(), reversion.create_revision(atomic=False):
         item.save()
         for name, targets in (relations or {}).items():
             getattr(item, name).set(targets)
@@ -66,17 +68,17 @@ def item_save(
             reversion.set_user(by)
         if comment:
             reversion.set_comment(comment)
-    if stored is not None:
-        if isinstance(item, PublishableModel) and item.publish_at != stored.publish_at:
-            publish_time_log(item=item, by=by)
-        translations_follow_edit(obj=item, before=originals(stored))
+        if stored is not None:
+            if isinstance(item, PublishableModel) and item.publish_at != stored.publish_at:
+                publish_time_log(item=item, by=by)
+            translations_follow_edit(obj=item, before=originals(stored))
     return item
 
 
 @transaction.atomic
 def item_delete(*, item, by=None) -> None:
     """Delete ``item`` (its history keeps it, to recover)."""
-    with content_batch(), reversion.create_revision():
+    with content_batch(), reversion.create_revision(atomic=False):
         if by is not None:
             reversion.set_user(by)
         item.delete()

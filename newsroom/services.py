@@ -10,24 +10,26 @@ from newsroom.editing import item_delete, item_save
 from newsroom.models import Note, Person, Quote, Source
 
 
-def source_save(*, source: Source, by=None, comment: str = "") -> Source:
-    return item_save(item=source, by=by, comment=comment)
+def source_save(*, source: Source, by=None, validated: bool = False, comment: str = "") -> Source:
+    return item_save(item=source, by=by, comment=comment, validated=validated)
 
 
-def person_save(*, person: Person, by=None, affiliations: Iterable | None = None) -> Person:
+def person_save(
+    *, person: Person, by=None, validated: bool = False, affiliations: Iterable | None = None
+) -> Person:
     relations = {} if affiliations is None else {"affiliations": affiliations}
-    return item_save(item=person, by=by, relations=relations)
+    return item_save(item=person, by=by, relations=relations, validated=validated)
 
 
-def quote_save(*, quote: Quote, by=None) -> Quote:
-    return item_save(item=quote, by=by)
+def quote_save(*, quote: Quote, by=None, validated: bool = False) -> Quote:
+    return item_save(item=quote, by=by, validated=validated)
 
 
-def note_save(*, note: Note, by=None) -> Note:
+def note_save(*, note: Note, by=None, validated: bool = False) -> Note:
     """A published correction may be edited, not hidden nor turned into a note."""
     if error := correction_kept_error(note=note, deleting=False):
         raise ValidationError(error)
-    return item_save(item=note, by=by)
+    return item_save(item=note, by=by, validated=validated)
 
 
 def note_delete(*, note: Note, by=None) -> None:

@@ -26,7 +26,7 @@ class CitationInline(EditorialInline, TranslationStackedInline):
     min_num = 0
 
     def save_row(self, request, row):
-        services.citation_save(citation=row, by=request.user)
+        services.citation_save(citation=row, by=request.user, validated=True)
 
     def delete_row(self, request, row):
         services.citation_delete(citation=row, by=request.user)
@@ -40,7 +40,7 @@ class EventNoteInline(EditorialInline, TranslationTabularInline):
     extra = 0
 
     def save_row(self, request, row):
-        newsroom_services.note_save(note=row, by=request.user)
+        newsroom_services.note_save(note=row, by=request.user, validated=True)
 
     def delete_row(self, request, row):
         newsroom_services.note_delete(note=row, by=request.user)
@@ -125,7 +125,7 @@ class EventAdmin(EditorialAdmin):
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
 
     def save_item(self, request, obj, relations):
-        services.event_save(event=obj, by=request.user, **relations)
+        services.event_save(event=obj, by=request.user, validated=True, **relations)
 
     @admin.display(description=_("date"), ordering="date_start")
     def date_column(self, obj):

@@ -4,20 +4,14 @@ from newsroom.imports.columns import converted_years, year_parser
 from newsroom.imports.engine import Column, Parser, Spec
 from newsroom.imports.specs import spec_register
 from newsroom.models import Person, Source
-from timeline.dates import parse_fuzzy_date
 from timeline.models import Citation, Era, Event, Topic
 
 
 def _event_date(text: str) -> tuple[dict, str]:
+    """The EDTF, its Buddhist Era years made CE; the bounds are derived as on save
+    (``Event.derived``)."""
     converted, note = converted_years(text)
-    fuzzy = parse_fuzzy_date(converted)
-    return {
-        "date": converted,
-        "date_start": fuzzy.lower,
-        "date_end": fuzzy.upper,
-        "start_precision": fuzzy.start.precision if fuzzy.start else "",
-        "end_precision": fuzzy.end.precision if fuzzy.end else "",
-    }, note
+    return {"date": converted}, note
 
 
 EVENT_DATE = Parser(

@@ -14,6 +14,7 @@ def event_save(
     topics: Iterable | None = None,
     people: Iterable | None = None,
     comment: str = "",
+    validated: bool = False,
 ) -> Event:
     """Validate and store an event (text cleaned, date bounds derived) and, if given, its
     topics and people; a change to its original (Thai) text makes its translations stale."""
@@ -22,19 +23,19 @@ def event_save(
         for name, targets in (("topics", topics), ("people", people))
         if targets is not None
     }
-    return item_save(item=event, by=by, relations=relations, comment=comment)
+    return item_save(item=event, by=by, relations=relations, comment=comment, validated=validated)
 
 
-def era_save(*, era: Era, by=None) -> Era:
-    return item_save(item=era, by=by)
+def era_save(*, era: Era, by=None, validated: bool = False) -> Era:
+    return item_save(item=era, by=by, validated=validated)
 
 
-def topic_save(*, topic: Topic, by=None) -> Topic:
-    return item_save(item=topic, by=by)
+def topic_save(*, topic: Topic, by=None, validated: bool = False) -> Topic:
+    return item_save(item=topic, by=by, validated=validated)
 
 
-def citation_save(*, citation: Citation, by=None) -> Citation:
-    return item_save(item=citation, by=by)
+def citation_save(*, citation: Citation, by=None, validated: bool = False) -> Citation:
+    return item_save(item=citation, by=by, validated=validated)
 
 
 def citation_delete(*, citation: Citation, by=None) -> None:

@@ -26,7 +26,7 @@ class NoteInline(EditorialInline, TranslationStackedInline):
     extra = 0
 
     def save_row(self, request, row):
-        services.note_save(note=row, by=request.user)
+        services.note_save(note=row, by=request.user, validated=True)
 
     def delete_row(self, request, row):
         services.note_delete(note=row, by=request.user)
@@ -81,7 +81,7 @@ class SourceAdmin(EditorialAdmin):
         return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
 
     def save_item(self, request, obj, relations):
-        services.source_save(source=obj, by=request.user)
+        services.source_save(source=obj, by=request.user, validated=True)
 
     @admin.display(description=_("events"), ordering="event_total")
     def event_count(self, obj):
@@ -99,7 +99,9 @@ class PersonAdmin(EditorialAdmin):
     fields = ("name", "slug", "kind", "role", "affiliations", "description")
 
     def save_item(self, request, obj, relations):
-        services.person_save(person=obj, by=request.user, affiliations=relations["affiliations"])
+        services.person_save(
+            person=obj, by=request.user, validated=True, affiliations=relations.get("affiliations")
+        )
 
 
 @admin.register(Quote)
@@ -111,7 +113,7 @@ class QuoteAdmin(EditorialAdmin):
     list_select_related = ("person", "source", "event")
 
     def save_item(self, request, obj, relations):
-        services.quote_save(quote=obj, by=request.user)
+        services.quote_save(quote=obj, by=request.user, validated=True)
 
 
 @admin.register(Note)
@@ -136,7 +138,7 @@ class NoteAdmin(EditorialAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_item(self, request, obj, relations):
-        services.note_save(note=obj, by=request.user)
+        services.note_save(note=obj, by=request.user, validated=True)
 
     def delete_model(self, request, obj):
         services.note_delete(note=obj, by=request.user)

@@ -141,13 +141,13 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
 
     def save_item(self, request, obj, relations: dict) -> None:
         """Store ``obj`` through its kind's service (the kinds' admins name theirs)."""
-        item_save(item=obj, by=request.user, relations=relations)
+        item_save(item=obj, by=request.user, relations=relations, validated=True)
 
     def save_model(self, request, obj, form, change):
-        relations = {
+        relations = {  # the ones the editor changed (all of them on an add)
             field.name: form.cleaned_data[field.name]
             for field in self.model._meta.many_to_many
-            if field.name in form.cleaned_data
+            if field.name in form.cleaned_data and (field.name in form.changed_data or not change)
         }
         try:
             self.save_item(request, obj, relations)
@@ -210,7 +210,7 @@ class EditorialInline:
         return fields
 
     def save_row(self, request, row) -> None:
-        item_save(item=row, by=request.user)
+        item_save(item=row, by=request.user, validated=True)
 
     def delete_row(self, request, row) -> None:
         item_delete(item=row, by=request.user)

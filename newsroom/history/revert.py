@@ -66,7 +66,10 @@ def item_revert(*, item, version: Version, by, reason: str = "") -> None:
     comment = _("Reverted to the version of %(date)s") % {
         "date": date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
     }
-    with content_batch(), reversion.create_revision():  # the item and its rows: one version
+    with (
+        content_batch(),
+        reversion.create_revision(atomic=False),
+    ):  # the item and its rows: one version
         item_save(
             item=item,
             by=by,

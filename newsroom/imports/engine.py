@@ -20,13 +20,11 @@ from newsroom.i18n import translated_fields
 from newsroom.imports.spreadsheets import SpreadsheetError, Table
 from newsroom.imports.sql import insert_rows, update_rows
 from newsroom.signals import content_changed_send
-from newsroom.text import clean_text
 from newsroom.translations.status import translations_mark_stale
 from newsroom.workflow.services import log_rows, transition_error
 
 BATCH_SIZE = 1000
 SEPARATOR = "|"
-SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 @dataclass(frozen=True)
@@ -226,6 +224,7 @@ class Importer:
             except ValidationError as error:
                 for message in error.messages:
                     self._error(number, column.name, message)
+        values = self._prepared(number, values)
         self._check_row(number, raw, values)
         ok = len(self.report.errors) == errors_before
         if not ok and self.keep_outcomes:
@@ -251,30 +250,49 @@ class Importer:
         return ""
 
     def _plain_value(self, column: Column, text: str):
-        model_field = self.spec.model_field(column)
-        if column.kind == "slug" and text and not SLUG_CHARS.issuperset(text):
-            raise ValidationError(
-                _("“%(slug)s” is not a slug: use ASCII letters, digits and hyphens only")
-                % {"slug": text}
-            )
+        """A cell's text for its field; a choice is matched whatever its case (the model's own
+        rules, cleaning and validation, come after: ``_prepared``)."""
         if column.kind == "choice":
-            text = text.strip().lower() or model_field.get_default()
-            allowed = [str(value) for value, _label in model_field.choices]
-            if text not in allowed:
-                raise ValidationError(
-                    _("“%(value)s” is not one of: %(allowed)s")
-                    % {"value": text, "allowed": ", ".join(allowed)}
-                )
-            return text
-        text = clean_text(text, multiline=isinstance(model_field, models.TextField))
-        if text and model_field.max_length and len(text) > model_field.max_length:
-            raise ValidationError(
-                _("%(length)s characters long; at most %(limit)s fit")
-                % {"length": len(text), "limit": model_field.max_length}
-            )
-        if text and isinstance(model_field, models.URLField | models.EmailField):
-            model_field.run_validators(text)
+            return text.strip().lower() or self.spec.model_field(column).get_default()
         return text
+
+    def _prepared(self, number: int, values: dict) -> dict:
+        """The row's values as ``save()`` stores them (the model's ``prepared``: text cleaned,
+        values derived) and validated by the model's fields, as ``full_clean`` does."""
+        model = self.spec.model
+        try:
+            values = model.prepared(values)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self._error(number, self._column_of(name), message)
+        for name, model_field in self._validated_fields().items():
+            value = values.get(name)
+            if value in model_field.empty_values:
+                continue
+            try:
+                model_field.validate(value, None)
+                model_field.run_validators(value)
+            except ValidationError as error:
+                for message in error.messages:
+                    self._error(number, self._column_of(name), message)
+        return values
+
+    def _validated_fields(self) -> dict[str, models.Field]:
+        if not hasattr(self, "_fields"):
+            model, self._fields = self.spec.model, {}
+            for name in self._value_names():
+                field = model._meta.get_field(name) if name != "pk" else None
+                if field is not None and field.editable and not field.is_relation:
+                    self._fields[name] = field
+        return self._fields
+
+    def _column_of(self, attname: str) -> str:
+        for column in self.present:
+            parser = self.spec.parsers.get(column.kind)
+            if column.name == attname or (parser and attname in parser.fields):
+                return column.name
+        return attname
 
     def _resolve(self, column: Column, slugs: list[str]) -> list[int | str]:
         known = self.lookups[column.name]

@@ -65,7 +65,7 @@ def test_preview_then_confirm_writes_exactly_what_was_previewed(editor_client):
 def test_every_invalid_row_is_shown_and_nothing_can_be_confirmed(editor_client):
     bad = b"slug,date,title_en\nok-row,2012,Fine\nbad slug,2025-13,\nother,1888-02-30,x\n"
     html = upload(editor_client, bad).content.decode()
-    assert "not a slug" in html and "2025-13" in html and "1888-02-30" in html
+    assert "valid “slug”" in html and "2025-13" in html and "1888-02-30" in html
     assert "<td>bad slug</td>" in html  # the invalid row is shown with its own values
     assert 'id="confirm-form"' not in html and "process_import" not in html
     assert not Event.objects.filter(slug="ok-row").exists()
@@ -164,7 +164,7 @@ def test_a_background_import_with_errors_writes_nothing_and_says_so(
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     record.refresh_from_db()
     # A background import speaks the site's language (Thai): it has no request.
-    assert record.state == "failed" and "ไม่ใช่ slug" in record.errors[0]
+    assert record.state == "failed" and "“slug” ให้ถูกต้อง" in record.errors[0]
     assert not Event.objects.filter(slug="ok-row").exists()
     page = editor_client.get("/admin/", headers={"accept-language": "en"}).content.decode()
     assert "failed with 1 error(s); nothing was written" in page
