@@ -7,10 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from newsroom import services as newsroom_services
-from newsroom.admin.base import EditorialAdmin, EditorialInline
-from newsroom.corrections import CorrectionsKeptFormSet
-from newsroom.models import Note
+from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.translations.filters import MissingTranslationFilter
 from timeline import services
 from timeline.dates import decade_edtf, parse_fuzzy_date
@@ -32,18 +29,8 @@ class CitationInline(EditorialInline, TranslationStackedInline):
         services.citation_delete(citation=row, by=request.user)
 
 
-class EventNoteInline(EditorialInline, TranslationTabularInline):
-    model = Note
-    formset = CorrectionsKeptFormSet
+class EventNoteInline(NotesInline, TranslationTabularInline):
     fk_name = "event"
-    fields = ("kind", "noted_on", "text", "is_public")
-    extra = 0
-
-    def save_row(self, request, row):
-        newsroom_services.note_save(note=row, by=request.user, validated=True)
-
-    def delete_row(self, request, row):
-        newsroom_services.note_delete(note=row, by=request.user)
 
 
 class CitedFilter(admin.SimpleListFilter):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from newsroom import services
-from newsroom.admin.base import EditorialAdmin, EditorialInline
-from newsroom.corrections import CorrectionsKeptFormSet, correction_kept_error
+from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
+from newsroom.corrections import correction_kept_error
 from newsroom.forms import NoteForm
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
@@ -18,18 +18,8 @@ admin.site.index_title = _("Editorial desk")
 admin.site.index_template = "newsroom/admin_index.html"  # adds the translators' worklist
 
 
-class NoteInline(EditorialInline, TranslationStackedInline):
-    model = Note
-    formset = CorrectionsKeptFormSet
+class NoteInline(NotesInline, TranslationStackedInline):
     fk_name = "source"
-    fields = ("kind", "noted_on", "text", "is_public")
-    extra = 0
-
-    def save_row(self, request, row):
-        services.note_save(note=row, by=request.user, validated=True)
-
-    def delete_row(self, request, row):
-        services.note_delete(note=row, by=request.user)
 
 
 class QuoteInline(EditorialInline, TranslationStackedInline):

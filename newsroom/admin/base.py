@@ -21,10 +21,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion import set_comment
 
 from newsroom.accounts import translator_language
+from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.editing import item_delete, item_save
 from newsroom.history.admin import HistoryViews, ReasonForm
 from newsroom.imports.admin import SpreadsheetAdmin
-from newsroom.models import PublishableModel, WorkflowLog
+from newsroom.models import Note, PublishableModel, WorkflowLog
+from newsroom.services import note_delete, note_save
 from newsroom.signals import content_batch
 from newsroom.text import CleanedTextField
 from newsroom.translations.admin import (
@@ -214,3 +216,19 @@ class EditorialInline:
 
     def delete_row(self, request, row) -> None:
         item_delete(item=row, by=request.user)
+
+
+class NotesInline(EditorialInline):
+    """An item's editor's notes and corrections (on a source or an event): a published
+    correction stays, through the note services."""
+
+    model = Note
+    formset = CorrectionsKeptFormSet
+    fields = ("kind", "noted_on", "text", "is_public")
+    extra = 0
+
+    def save_row(self, request, row) -> None:
+        note_save(note=row, by=request.user, validated=True)
+
+    def delete_row(self, request, row) -> None:
+        note_delete(note=row, by=request.user)

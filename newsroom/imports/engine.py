@@ -163,10 +163,12 @@ class Importer:
         self.rows_of_slug: dict[str, int] = {}
         self.present: list[Column] = []
         self.lookups: dict[str, dict[str, int | None]] = {}
+        self.validated_fields: dict[str, models.Field] = {}
 
     def run(self, table: Table) -> Report:
         started = time.perf_counter()
         if self._check_headers(table.headers):
+            self.validated_fields = self._validated_fields()
             self._load_lookups()
             try:
                 with transaction.atomic():
@@ -266,7 +268,7 @@ class Importer:
             for name, messages in error.message_dict.items():
                 for message in messages:
                     self._error(number, self._column_of(name), message)
-        for name, model_field in self._validated_fields().items():
+        for name, model_field in self.validated_fields.items():
             value = values.get(name)
             if value in model_field.empty_values:
                 continue
@@ -279,13 +281,10 @@ class Importer:
         return values
 
     def _validated_fields(self) -> dict[str, models.Field]:
-        if not hasattr(self, "_fields"):
-            model, self._fields = self.spec.model, {}
-            for name in self._value_names():
-                field = model._meta.get_field(name) if name != "pk" else None
-                if field is not None and field.editable and not field.is_relation:
-                    self._fields[name] = field
-        return self._fields
+        """The model fields the file's columns fill (read once, with the headers)."""
+        model = self.spec.model
+        fields = (model._meta.get_field(name) for name in self._value_names() if name != "pk")
+        return {f.attname: f for f in fields if f.editable and not f.is_relation}
 
     def _column_of(self, attname: str) -> str:
         for column in self.present:
