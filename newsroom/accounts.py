@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
 
+from newsroom.i18n import LANGUAGE_CODES
+
 EDITORIAL_APPS = ("newsroom", "timeline")
 ROLE_GROUPS = {
     "chief": "Chief editors",
@@ -23,11 +25,17 @@ CHIEF_ONLY = Q(codename__startswith="publish_") | Q(codename="delete_importrecor
 def role_group_ensure(role: str) -> Group:
     """The group of a role, with exactly that role's permissions."""
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
-    permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
+    permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS).exclude(
+        codename__startswith="translates_into_"
+    )
     if role.startswith("translator"):  # view everything, change texts; no add, delete, publish
+        language = TRANSLATOR_LANGUAGES[ROLE_GROUPS[role]]
         permissions = permissions.filter(
             Q(codename__startswith="view_") | Q(codename__startswith="change_")
         ).exclude(codename__in=["change_importrecord", "change_workflowlog"])
+        permissions |= Permission.objects.filter(
+            content_type__app_label="newsroom", codename=f"translates_into_{language}"
+        )
     elif role != "chief":
         permissions = permissions.exclude(CHIEF_ONLY)
     group.permissions.set(permissions)
@@ -60,14 +68,13 @@ def editor_create(
 
 
 def translator_language(user) -> str | None:
-    """The language a translator may write in, or None for everyone else."""
+    """The language a translator may write in, or None for everyone else.
+
+    A permission (``translates_into_<language>``) says so, read from the permissions Django
+    caches on the user for the request: no query of its own."""
     if not user.is_authenticated or user.is_superuser:
         return None
-    if not hasattr(user, "_role_groups"):  # once per request: the user object is the request's
-        user._role_groups = {group.name for group in user.groups.all()}
-    names = user._role_groups
-    if names & {ROLE_GROUPS["chief"], ROLE_GROUPS["editor"]}:
-        return None
-    return next(
-        (TRANSLATOR_LANGUAGES[name] for name in names if name in TRANSLATOR_LANGUAGES), None
-    )
+    languages = [
+        code for code in LANGUAGE_CODES if user.has_perm(f"newsroom.translates_into_{code}")
+    ]
+    return languages[0] if len(languages) == 1 else None

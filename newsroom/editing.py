@@ -60,7 +60,12 @@ def item_save(
     if not validated:
         item.full_clean()
     _check_workflow(item, stored, by)
-    with transaction.atomic(), content_batch(), reversion.create_revision(atomic=False):
+    # Everything that can refuse has run: the writes join the caller's transaction whole.
+    with (
+        transaction.atomic(savepoint=False),
+        content_batch(),
+        reversion.create_revision(atomic=False),
+    ):
         item.save()
         for name, targets in (relations or {}).items():
             getattr(item, name).set(targets)

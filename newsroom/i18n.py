@@ -60,3 +60,12 @@ def missing_translation_q(model, language: str):
             has_other |= ~_empty(f"{name}_{other}")
         missing |= _empty(f"{name}_{language}") & has_other
     return missing
+
+
+def is_missing_translation(obj, language: str) -> bool:
+    """Whether ``obj`` is one of the rows ``missing_translation_q`` finds (the Python side)."""
+    for name in translated_fields(type(obj)):
+        others = (getattr(obj, f"{name}_{other}") for other in other_languages(language))
+        if not getattr(obj, f"{name}_{language}") and any(others):
+            return True
+    return False

@@ -433,6 +433,11 @@ class TranslationState(models.Model):
     class Meta:
         verbose_name = _("translation state")
         verbose_name_plural = _("translation states")
+        # A translator's role: only the fields of their language (every other is read-only).
+        permissions = [
+            ("translates_into_th", _("Works on the Thai translation only")),
+            ("translates_into_en", _("Works on the English translation only")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "language"],

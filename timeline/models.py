@@ -223,6 +223,12 @@ class Event(PublishableModel):
         return ce_years(self.fuzzy_date)
 
 
+class CitationManager(models.Manager):
+    def get_queryset(self):
+        # A citation is named by its source (``__str__``: the history, the admin): with it.
+        return super().get_queryset().select_related("source")
+
+
 class Citation(TimestampedModel):
     """The passage of a source that an event rests on."""
 
@@ -237,6 +243,8 @@ class Citation(TimestampedModel):
     )
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = CitationManager()
 
     class Meta:
         ordering = ["event", "position", "pk"]

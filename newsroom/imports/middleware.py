@@ -9,7 +9,9 @@ from newsroom.models import ImportRecord
 def import_notices(get_response):
     def middleware(request):
         user = getattr(request, "user", None)
-        if request.path.startswith("/admin/") and user and user.is_authenticated:
+        # On pages the editor sees (a GET), not on the form posts that lead to them.
+        is_page = request.method == "GET" and request.path.startswith("/admin/")
+        if is_page and user and user.is_authenticated:
             _tell(request, user)
         return get_response(request)
 

@@ -15,7 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from newsroom.i18n import LANGUAGE_CODES, missing_translation_q, translated_fields
+from newsroom.i18n import (
+    LANGUAGE_CODES,
+    is_missing_translation,
+    missing_translation_q,
+    translated_fields,
+)
 from newsroom.models import Status, TranslationState
 from newsroom.signals import content_changed_send
 
@@ -72,8 +77,7 @@ def translation_state(obj, language: str) -> str:
 
 
 def _state(obj, language: str, record: TranslationState | None) -> str:
-    model = type(obj)
-    if model.objects.filter(missing_translation_q(model, language), pk=obj.pk).exists():
+    if is_missing_translation(obj, language):
         return MISSING
     if record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj))):
         return STALE
