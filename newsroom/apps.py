@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class NewsroomConfig(AppConfig):
+    default = True  # this module also holds the admin's config
     name = "newsroom"
     verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"
@@ -14,3 +16,10 @@ class NewsroomConfig(AppConfig):
         from newsroom.publishing import cache  # noqa: F401
 
         signals.bridge_connect()
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the newsroom's site (its titles and the worklist) as the default."""
+
+    default = False
+    default_site = "newsroom.admin_site.NewsroomAdminSite"

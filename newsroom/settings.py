@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "newsroom",
     "timeline",
     "modeltranslation",
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

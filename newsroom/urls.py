@@ -7,11 +7,6 @@ from django.urls import include, path
 from newsroom import views
 
 urlpatterns = [
-    path(
-        "admin/worklist/",
-        admin.site.admin_view(views.translation_worklist),
-        name="translation-worklist",
-    ),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
     path("", include("timeline.site_urls")),

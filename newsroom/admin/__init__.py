@@ -12,11 +12,6 @@ from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
 from newsroom.translations.filters import MissingTranslationFilter
 
-admin.site.site_header = _("Russia–North Korea timeline: newsroom")
-admin.site.site_title = _("Newsroom")
-admin.site.index_title = _("Editorial desk")
-admin.site.index_template = "newsroom/admin_index.html"  # adds the translators' worklist
-
 
 class NoteInline(NotesInline, TranslationStackedInline):
     fk_name = "source"

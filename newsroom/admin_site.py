@@ -1,0 +1,43 @@
+"""The newsroom's admin site: Django's, with its titles and the translators' worklist.
+
+Outside the ``newsroom.admin`` package on purpose: that package registers models on this
+site, and importing it while the site is being built would build a second one.
+"""
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.translations.status import coverage, target_languages
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    site_header = _("Russia–North Korea timeline: newsroom")
+    site_title = _("Newsroom")
+    index_title = _("Editorial desk")
+    index_template = "newsroom/admin_index.html"  # adds the translators' worklist
+
+    def get_urls(self):
+        worklist = self.admin_view(self.translation_worklist)
+        return [path("worklist/", worklist, name="translation-worklist"), *super().get_urls()]
+
+    def translation_worklist(self, request):
+        """Per language and kind of item: how many are missing or stale, linked to the lists."""
+        languages = []
+        for language in target_languages():
+            rows = coverage(language)
+            for row in rows:
+                opts = row["model"]._meta
+                row["url"] = reverse(
+                    f"{self.name}:{opts.app_label}_{opts.model_name}_changelist",
+                    current_app=self.name,
+                )
+                row["verbose_name"] = opts.verbose_name_plural
+            languages.append({"code": language, "rows": rows})
+        context = {
+            **self.each_context(request),
+            "languages": languages,
+            "title": _("Translation worklist"),
+        }
+        return TemplateResponse(request, "newsroom/translation_worklist.html", context)
