@@ -91,9 +91,10 @@ check-messages: install .env
 	$(MANAGE) compilemessages -l th --ignore=.venv -v0
 	git diff --exit-code --stat -- locale newsroom/locale
 
-# Import speed against django-import-export's defaults (ROWS=50000 by default).
+# Import speed against django-import-export's defaults (ROWS=50000 by default;
+# BENCH_ARGS=--plain: rows without topics, people or sources).
 bench-import: install .env
-	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS))
+	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
 # The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events).
 bench-web: install .env wrk

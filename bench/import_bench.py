@@ -397,7 +397,11 @@ def modified_row(rng, row):
     return changed
 
 
-def write_files(workdir, rows, head):
+# Rows without topics, people or sources (their cells empty): --plain.
+RELATIONS = ("topics", "people", "sources")
+
+
+def write_files(workdir, rows, head, *, plain=False):
     """The create and update files, and their first ``head`` rows for the baseline."""
     paths = {
         "create": workdir / "events.csv",
@@ -414,6 +418,8 @@ def write_files(workdir, rows, head):
             writers[key].writeheader()
         for index in range(rows):
             row = event_row(rng, index + 1)
+            if plain:
+                row = {**row, **dict.fromkeys(RELATIONS, "")}
             for key, values in (("create", row), ("update", modified_row(rng, row))):
                 writers[key].writerow(values)
                 if index < head:
@@ -599,6 +605,9 @@ def parse_args():
     parser.add_argument("--baseline-rows", type=int, help="rows for the baseline (min(rows, 5000))")
     parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated")
     parser.add_argument("--keep", action="store_true", help="keep the files and databases")
+    parser.add_argument(
+        "--plain", action="store_true", help="rows without topics, people or sources"
+    )
     args = parser.parse_args()
     args.baseline_rows = min(args.baseline_rows or 5000, args.rows)
     args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
@@ -615,12 +624,13 @@ def main():
         "started": datetime.now().isoformat(timespec="seconds"),
         "rows": args.rows,
         "baseline_rows": args.baseline_rows,
+        "plain": args.plain,
         "machine": platform.platform(),
         "databases": {},
     }
     try:
         print(f"Writing {args.rows} events to {workdir}", file=sys.stderr, flush=True)
-        files = write_files(workdir, args.rows, args.baseline_rows)
+        files = write_files(workdir, args.rows, args.baseline_rows, plain=args.plain)
         for database in args.databases:
             report["databases"][database] = bench_database(database, files, sizes, workdir)
             print_table(database, report["databases"][database])

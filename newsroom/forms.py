@@ -1,11 +1,45 @@
-"""The editorial items' forms in the admin. Fields are the models' own; the rules they ask
-are the services' (``newsroom.services``), asked first so the reason shows beside the field."""
+"""The editorial items' forms in the admin. Fields are the models' own (modeltranslation
+gives each translated one its _th and _en inputs; the admin cleans text before comparing:
+``newsroom.admin.base``); the rules they ask are the services', asked first so the reason
+shows beside the field."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from newsroom.corrections import correction_kept_error
-from newsroom.models import Note
+from newsroom.models import Note, Person, Quote, Source
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = (
+            "title",
+            "summary",
+            "slug",
+            "status",
+            "publish_at",
+            "publisher",
+            "author",
+            "url",
+            "published_on",
+            "language",
+            "translation_of",
+            "is_complete",
+            "full_text",
+        )
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ("name", "slug", "kind", "role", "affiliations", "description")
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = ("person", "source", "event", "text", "position")
 
 
 class NoteForm(forms.ModelForm):

@@ -11,12 +11,14 @@ from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.translations.filters import MissingTranslationFilter
 from timeline import services
 from timeline.dates import decade_edtf, parse_fuzzy_date
+from timeline.forms import CitationForm, EraForm, EventForm, TopicForm
 from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
 
 class CitationInline(EditorialInline, TranslationStackedInline):
     model = Citation
+    form = CitationForm
     fields = ("source", "passage", "note", "position")
     autocomplete_fields = ("source",)
     extra = 0
@@ -72,6 +74,7 @@ class DecadeFilter(admin.SimpleListFilter):
 
 @admin.register(Event)
 class EventAdmin(EditorialAdmin):
+    form = EventForm
     spec_name = "events"
     list_display = ("title", "date_column", "era", "status", "citation_column")
     list_filter = (
@@ -151,6 +154,7 @@ class EventAdmin(EditorialAdmin):
 
 @admin.register(Era)
 class EraAdmin(EditorialAdmin):
+    form = EraForm
     spec_name = "eras"
     list_display = ("name", "start_year", "end_year")
     search_fields = ("slug", "name_th", "name_en")
@@ -160,6 +164,7 @@ class EraAdmin(EditorialAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(EditorialAdmin):
+    form = TopicForm
     spec_name = "topics"
     list_display = ("name", "slug")
     search_fields = ("slug", "name_th", "name_en")
@@ -169,6 +174,7 @@ class TopicAdmin(EditorialAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(EditorialAdmin):
+    form = CitationForm
     list_display = ("event", "source", "position")
     list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("passage", "event__title_th", "event__title_en", "source__title_th")

@@ -1,9 +1,11 @@
-"""The search page's form: words, the timeline's filters and a range of years (CE or BE)."""
+"""The timeline's forms: the items' in the admin, and the search page's (words, the
+timeline's filters and a range of years, CE or BE)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.calendar import MAX_CE_YEAR, buddhist_to_christian
+from timeline.models import Citation, Era, Event, Topic
 from timeline.search import Query
 
 
@@ -42,3 +44,41 @@ class SearchForm(forms.Form):
 
 
 _PARAMETERS = {"year_from": "from", "year_to": "to"}
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = (
+            "title",
+            "summary",
+            "body",
+            "slug",
+            "status",
+            "publish_at",
+            "date",
+            "start_qualifier",
+            "end_qualifier",
+            "display_date",
+            "era",
+            "topics",
+            "people",
+        )
+
+
+class EraForm(forms.ModelForm):
+    class Meta:
+        model = Era
+        fields = ("name", "slug", "description", "start_year", "end_year")
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ("name", "slug", "description")
+
+
+class CitationForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ("event", "source", "passage", "note", "position")

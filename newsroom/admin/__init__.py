@@ -7,7 +7,7 @@ from modeltranslation.admin import TranslationStackedInline
 from newsroom import services
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.corrections import correction_kept_error
-from newsroom.forms import NoteForm
+from newsroom.forms import NoteForm, PersonForm, QuoteForm, SourceForm
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
 from newsroom.translations.filters import MissingTranslationFilter
@@ -19,6 +19,7 @@ class NoteInline(NotesInline, TranslationStackedInline):
 
 class QuoteInline(EditorialInline, TranslationStackedInline):
     model = Quote
+    form = QuoteForm
     fk_name = "source"
     fields = ("person", "event", "text", "position")
     autocomplete_fields = ("person", "event")
@@ -27,6 +28,7 @@ class QuoteInline(EditorialInline, TranslationStackedInline):
 
 @admin.register(Source)
 class SourceAdmin(EditorialAdmin):
+    form = SourceForm
     spec_name = "sources"
     list_display = (
         "title",
@@ -75,6 +77,7 @@ class SourceAdmin(EditorialAdmin):
 
 @admin.register(Person)
 class PersonAdmin(EditorialAdmin):
+    form = PersonForm
     spec_name = "people"
     list_display = ("name", "kind", "role")
     list_filter = ("kind", "affiliations", MissingTranslationFilter)
@@ -91,6 +94,7 @@ class PersonAdmin(EditorialAdmin):
 
 @admin.register(Quote)
 class QuoteAdmin(EditorialAdmin):
+    form = QuoteForm
     list_display = ("__str__", "person", "source", "event")
     list_filter = ("person", "source", MissingTranslationFilter)
     search_fields = ("text_th", "text_en", "person__name_th", "person__name_en")
