@@ -3,9 +3,9 @@ deleted or hidden, as newsrooms do. ``correction_kept_error`` is the rule; the n
 services apply it, and the admin's forms ask it first to show the reason beside the note."""
 
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.held import HeldRowsFormSet
 from newsroom.models import Note, NoteKind
 
 KEPT = _(
@@ -34,7 +34,7 @@ def correction_kept_error(*, note: Note, deleting: bool, stored: set[int] | None
     return ""
 
 
-class CorrectionsKeptFormSet(BaseInlineFormSet):
+class CorrectionsKeptFormSet(HeldRowsFormSet):
     """An inline of notes: the rule, asked before anything is saved, for every note at once."""
 
     def clean(self):

@@ -11,6 +11,7 @@ translations follow an edit of the original; readers' pages and the search index
 it once (``content_batch``).
 """
 
+import copy
 from collections.abc import Iterable, Mapping
 
 import reversion
@@ -22,6 +23,21 @@ from newsroom.models import PublishableModel, Status
 from newsroom.signals import content_batch
 from newsroom.translations.status import originals, translations_follow_edit
 from newsroom.workflow.services import publish_time_log, right_error
+
+
+def stored_remember(item) -> None:
+    """Keep ``item`` as it is now, just read from the database, for its next ``item_save``:
+    the admin reads an item, then its form changes it, and the save needs both."""
+    item.__dict__.pop("_as_stored", None)
+    item._as_stored = copy.copy(item)
+
+
+def _stored(item):
+    """``item`` as stored: as remembered when it was read, or read now."""
+    kept = item.__dict__.pop("_as_stored", None)
+    if kept is not None and kept.pk == item.pk:
+        return kept
+    return type(item)._base_manager.filter(pk=item.pk).first() if item.pk else None
 
 
 def _check_workflow(item, stored, by) -> None:
@@ -54,8 +70,7 @@ def item_save(
 
     ``validated``: the caller ran the model's ``full_clean`` on these values already (an
     admin form does), so it is not run twice."""
-    model = type(item)
-    stored = model._base_manager.filter(pk=item.pk).first() if item.pk else None
+    stored = _stored(item)
     item.prepare()
     if not validated:
         item.full_clean()

@@ -3,14 +3,14 @@ gives each translated one its _th and _en inputs; the admin cleans text before c
 ``newsroom.admin.base``); the rules they ask are the services', asked first so the reason
 shows beside the field."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 from newsroom.corrections import correction_kept_error
+from newsroom.held import HeldRowsForm
 from newsroom.models import Note, Person, Quote, Source
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(HeldRowsForm):
     class Meta:
         model = Source
         fields = (
@@ -30,19 +30,19 @@ class SourceForm(forms.ModelForm):
         )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(HeldRowsForm):
     class Meta:
         model = Person
         fields = ("name", "slug", "kind", "role", "affiliations", "description")
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(HeldRowsForm):
     class Meta:
         model = Quote
         fields = ("person", "source", "event", "text", "position")
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(HeldRowsForm):
     """A note's form asks the corrections rule before the save, to say why beside it."""
 
     class Meta:

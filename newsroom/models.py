@@ -107,6 +107,29 @@ class CleanedTextModel(models.Model):
         for name, value in type(self).prepared(values).items():
             setattr(self, name, value)
 
+    def clean_fields(self, exclude=None):
+        # A related row held as read from the database exists: its foreign key is not asked
+        # again (the form that chose it, or the code that read it, did; the database's own
+        # constraint still guards the write).
+        super().clean_fields(exclude={*(exclude or ()), *held_relations(self)})
+
+
+def held_relations(obj) -> set[str]:
+    """The foreign keys of ``obj`` whose target it holds as read from the database."""
+    held = set()
+    for field in obj._meta.concrete_fields:
+        if not field.many_to_one or field.remote_field.limit_choices_to:
+            continue
+        target = field.get_cached_value(obj, default=None)
+        if (
+            target is not None
+            and not target._state.adding
+            and target.pk is not None
+            and target.pk == getattr(obj, field.attname)
+        ):
+            held.add(field.name)
+    return held
+
 
 @functools.cache
 def cleaned_fields(model) -> dict[str, bool]:

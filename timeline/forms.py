@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.calendar import MAX_CE_YEAR, buddhist_to_christian
+from newsroom.held import HeldRowsForm
 from timeline.models import Citation, Era, Event, Topic
 from timeline.search import Query
 
@@ -46,7 +47,7 @@ class SearchForm(forms.Form):
 _PARAMETERS = {"year_from": "from", "year_to": "to"}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(HeldRowsForm):
     class Meta:
         model = Event
         fields = (
@@ -66,19 +67,19 @@ class EventForm(forms.ModelForm):
         )
 
 
-class EraForm(forms.ModelForm):
+class EraForm(HeldRowsForm):
     class Meta:
         model = Era
         fields = ("name", "slug", "description", "start_year", "end_year")
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(HeldRowsForm):
     class Meta:
         model = Topic
         fields = ("name", "slug", "description")
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(HeldRowsForm):
     class Meta:
         model = Citation
         fields = ("event", "source", "passage", "note", "position")

@@ -16,13 +16,15 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion import set_comment
 
 from newsroom.accounts import translator_language
 from newsroom.corrections import CorrectionsKeptFormSet
-from newsroom.editing import item_delete, item_save
+from newsroom.editing import item_delete, item_save, stored_remember
+from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
 from newsroom.history.admin import HistoryViews, ReasonForm
 from newsroom.imports.admin import SpreadsheetAdmin
 from newsroom.models import Note, PublishableModel, WorkflowLog
@@ -42,24 +44,48 @@ from newsroom.workflow.admin import WORKFLOW_ACTIONS
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
 # stored before the form compares it: an untouched field is never reported as changed.
-CLEANED_TEXT = {
+FORM_FIELDS = {
     models.SlugField: {"form_class": forms.SlugField},
     models.URLField: {"form_class": forms.URLField},
     models.CharField: {"form_class": CleanedTextField},
     models.TextField: {"form_class": CleanedTextField, "multiline": True},
+    # A foreign key's row the item already holds is not read again (newsroom.held).
+    models.ForeignKey: {"form_class": HeldChoiceField},
+    models.ManyToManyField: {"form_class": HeldMultipleChoiceField},
 }
 OURS = ("translation_changes", "translation_confirmed")
 ADDED = {*OURS, "change_reason"}
 
 
 class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
-    formfield_overrides = CLEANED_TEXT
+    formfield_overrides = FORM_FIELDS
 
     def changeform_view(self, *args, **kwargs):
         # The item, its relations and its inlines: readers' pages and the search index hear
         # of the save once, at its end.
         with content_batch():
             return super().changeform_view(*args, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if relations := [f.name for f in self.model._meta.concrete_fields if f.many_to_one]:
+            queryset = queryset.select_related(*relations)
+        return queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        """The item with the rows its form shows (its foreign keys' targets and its
+        many-to-many relations), remembered as stored before the form changes it: the save
+        reads none of them again (``newsroom.held``)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            relations = [
+                f.name
+                for f in self.model._meta.many_to_many
+                if f.remote_field.through._meta.auto_created
+            ]
+            prefetch_related_objects([obj], *relations)
+            stored_remember(obj)
+        return obj
 
     # Rights, read once per request (Django caches a user's permissions on the user).
 
@@ -203,7 +229,11 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
 
 class EditorialInline:
     """For inlines (citations, notes, quotes): a translator changes only their language's
-    fields, and each row is written through its kind's service."""
+    fields, and each row is written through its kind's service; the rows the inline read
+    are not read again to check them (``newsroom.held``)."""
+
+    formfield_overrides = FORM_FIELDS
+    formset = HeldRowsFormSet
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

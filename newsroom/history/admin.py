@@ -1,14 +1,18 @@
 """History in the admin: each object's versions, a diff between any two, revert."""
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from reversion import create_revision, set_user
 from reversion.admin import VersionAdmin
 
 from newsroom.history.diff import versions_diff
@@ -55,6 +59,13 @@ class HistoryViews(VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @contextmanager
+    def create_revision(self, request):
+        # The version joins the request's transaction when there is one (one savepoint less).
+        with create_revision(atomic=not transaction.get_connection().in_atomic_block):
+            set_user(request.user)
+            yield
 
     # Views --------------------------------------------------------------------------
 
