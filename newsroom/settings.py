@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.imports.middleware.import_notices",
+    "newsroom.middleware.WritesInTransactionMiddleware",  # last: around the view
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -89,10 +90,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Requests that may write run in one transaction each, reads in none (newsroom.middleware).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The web server and the background worker share the file: take the write lock when a
-    # transaction begins (no lock upgrade that fails at once) and let readers go on (WAL).
+    # The web server and the background worker share the file: a transaction takes the write
+    # lock when it begins (no lock upgrade that fails at once); readers, outside transactions,
+    # go on beside a writer (WAL).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -103,8 +105,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A 503 (database unreachable) asks readers and crawlers to come back after this long.
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
+
 # redis://host:6379/1 gives Django's own RedisCache (django-redis is not installed).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that is down or stuck costs a reader at most this, then the page is rendered
+    # without the cache (newsroom.publishing.middleware).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
 # Readers' pages: kept this long in the cache above (0: not at all), and this long by
 # browsers and proxies, which then ask again (a 304 if nothing changed).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
@@ -170,6 +181,12 @@ SECURE_CSP = {
 }
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # where a sign-in leads when its next= is refused
+# Wrong passwords within this many minutes, per account and per address, pause signing in
+# (newsroom.logins).
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 
 LOGGING = {
     "version": 1,

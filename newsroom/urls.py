@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from newsroom import views
 
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),

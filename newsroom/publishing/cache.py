@@ -6,8 +6,10 @@ its transaction commits, so every page is rendered again. Scheduled publishing n
 job: a generation also ends when the next ``publish_at`` of an event or a source comes.
 """
 
+import logging
 import math
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,10 +35,22 @@ from django.utils.http import http_date, split_directive_names
 
 from newsroom.signals import content_changed
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency
+    RedisError = OSError
+
+# A cache that cannot be reached: pages are rendered without it meanwhile.
+CACHE_DOWN = (RedisError, OSError)
+logger = logging.getLogger(__name__)
+
 STATE_KEY = "pages:generation"
 # The query parameters of public pages (filters, search, pagination). A page asked for with
 # any other (utm_source=...) is served but not stored, so that no one can fill the cache.
 PUBLIC_PARAMS = {"era", "topic", "person", "q", "from", "to", "page"}  # search: from, to
+# Search results are not stored: each reader's words would be a page of their own, and
+# anyone could fill the cache with them.
+SEARCH_PARAMS = {"q", "from", "to"}
 # Whoever carries one of these cookies may see something of their own (previews, messages).
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # Pages outside /<language>/ that are public too.
@@ -136,17 +150,46 @@ def current_generation() -> Generation:
     return Generation(key=state["key"], since=state["since"], ends=ends or None)
 
 
+# The cache's outages, as this process saw them ------------------------------------------
+
+_outage = {"since": None}
+
+
+def cache_down(error: Exception) -> None:
+    """The cache did not answer: said once per outage (not once per request)."""
+    if _outage["since"] is None:
+        _outage["since"] = timezone.now()
+        logger.error("The page cache cannot be reached (%s): pages are served uncached.", error)
+
+
+def cache_up() -> None:
+    """The cache answers (again). After an outage no stored page can be trusted: what was
+    written meanwhile could not end their generation, so a new one begins."""
+    if (since := _outage["since"]) is None:
+        return
+    generation_start()
+    _outage["since"] = None
+    logger.warning("The page cache answers again (down since %s): pages render anew.", since)
+
+
+def _generation_start_guarded() -> None:
+    try:
+        generation_start()
+    except CACHE_DOWN as error:  # the write is committed; the pages follow when it is back
+        cache_down(error)
+
+
 @receiver(content_changed)
 def _content_changed(sender, **kwargs):
     # After the commit: a page rendered meanwhile is stored under the old generation.
-    transaction.on_commit(generation_start)
+    transaction.on_commit(_generation_start_guarded)
 
 
 @receiver(post_migrate)
 def _migrated(sender, **kwargs):
     # A migrated (or, in tests, flushed) database: no page rendered before can be trusted.
     if sender.name == "newsroom":
-        generation_start()
+        _generation_start_guarded()
 
 
 # The pages ------------------------------------------------------------------------------
@@ -170,14 +213,30 @@ def _storable(request) -> bool:
     # A page rendered inside an open transaction may show writes later rolled back (and
     # every ordinary test runs in one): never store it, never serve it a stored page.
     in_transaction = transaction.get_connection().in_atomic_block
-    return not in_transaction and set(request.GET) <= PUBLIC_PARAMS
+    params = set(request.GET)
+    return not in_transaction and params <= PUBLIC_PARAMS and not params & SEARCH_PARAMS
+
+
+@contextmanager
+def _as_any_reader(request):
+    """The request as the cache keys it: what varies between readers without changing the
+    page does not make a page of its own (any Accept-Encoding that takes gzip is "gzip";
+    cookies, which a shared page never depends on, are none)."""
+    meta = request.META
+    takes_gzip = "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "").lower()
+    request.META = {**meta, "HTTP_ACCEPT_ENCODING": "gzip" if takes_gzip else "", "HTTP_COOKIE": ""}
+    try:
+        yield
+    finally:
+        request.META = meta
 
 
 def page_get(request, generation: Generation):
     """The stored page for this request, or None."""
     if not _storable(request):
         return None
-    key = get_cache_key(request, f"pages.{generation.key}", "GET", cache=cache)
+    with _as_any_reader(request):
+        key = get_cache_key(request, f"pages.{generation.key}", "GET", cache=cache)
     return cache.get(key) if key else None
 
 
@@ -211,7 +270,9 @@ def page_store(request, response, generation: Generation) -> None:
     _GZIP.process_response(request, response)
     timeout = generation.seconds_left(settings.PAGE_CACHE_SECONDS)
     if request.method == "GET" and timeout and _storable(request):
-        key = learn_cache_key(request, response, timeout, f"pages.{generation.key}", cache=cache)
+        with _as_any_reader(request):
+            prefix = f"pages.{generation.key}"
+            key = learn_cache_key(request, response, timeout, prefix, cache=cache)
         cache.set(key, response, timeout)
 
 

@@ -8,6 +8,7 @@ class PageCacheMiddleware:
 
     It sits after LocaleMiddleware (the key holds the language) and before the CSRF, auth
     and message middleware, whose traces (cookies, Vary) then keep a page out of the cache.
+    A cache that cannot be reached is logged once and the pages are rendered without it.
     """
 
     def __init__(self, get_response):
@@ -18,9 +19,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if page_cache.is_personal(request):
             return page_cache.personal_headers(self.get_response(request))
-        generation = page_cache.current_generation()
-        if (stored := page_cache.page_get(request, generation)) is not None:
+        try:
+            generation = page_cache.current_generation()
+            stored = page_cache.page_get(request, generation)
+            page_cache.cache_up()
+        except page_cache.CACHE_DOWN as error:
+            page_cache.cache_down(error)  # rendered without the cache, as if it had none
+            return self.get_response(request)
+        if stored is not None:
             return stored
         response = self.get_response(request)
-        page_cache.page_store(request, response, generation)
+        try:
+            page_cache.page_store(request, response, generation)
+        except page_cache.CACHE_DOWN as error:
+            page_cache.cache_down(error)
         return response

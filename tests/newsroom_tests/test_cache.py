@@ -236,3 +236,17 @@ def test_pages_are_stored_compressed_for_browsers_that_accept_gzip(backend, read
     assert again["ETag"] == f"W/{plain['ETag']}"
     revalidated = reader.get(event_url(event), headers={"if-none-match": plain["ETag"]})
     assert revalidated.status_code == 304
+
+
+@transactional
+def test_readers_cannot_fill_the_cache_with_headers_cookies_or_searches(backend, reader, event):
+    visit(reader, event_url(event), accept_encoding="gzip")
+    for encoding in ("gzip, deflate, br", "br, gzip", "gzip;q=1.0, identity; q=0.5, *;q=0"):
+        response, queries = visit(reader, event_url(event), accept_encoding=encoding)
+        assert (response.status_code, queries) == (200, 0), encoding
+    reader.cookies["_ga"] = "GA1.2.3"  # not a cookie of ours: the same page
+    response, queries = visit(reader, event_url(event), accept_encoding="gzip")
+    assert (response.status_code, queries) == (200, 0)
+    for _visit in range(2):  # a search is rendered each time: readers' words are not stored
+        response, queries = visit(reader, "/en/search/?q=Kursk")
+        assert response.status_code == 200 and queries > 0
