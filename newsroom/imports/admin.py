@@ -102,6 +102,16 @@ def _diff(outcome, headers: list[str]) -> list[str]:
     return cells
 
 
+class FileError(Error):
+    """A problem of the file as a whole (a column, the header): its message, no traceback
+    (the stock template shows an ``Error``'s exception and its traceback)."""
+
+    traceback = ""
+
+    def __init__(self, message: str):
+        super().__init__(ValueError(message))
+
+
 def result_from_report(report: Report, spec: Spec) -> Result:
     """The stock admin's preview of our report: new, updated (with a diff), unchanged, invalid."""
     result = Result()
@@ -112,7 +122,7 @@ def result_from_report(report: Report, spec: Spec) -> Result:
     for number, errors in sorted(by_row.items()):
         if number == 1:  # the header: the file as a whole is wrong
             for column, messages in errors.items():
-                result.append_base_error(Error(f"{column}: {' '.join(messages)}"))
+                result.append_base_error(FileError(f"{column}: {' '.join(messages)}"))
             continue
         values = report.invalid_values.get(number, {})
         result.append_invalid_row(number, values, ValidationError(errors or {NON_FIELD_ERRORS: []}))

@@ -193,3 +193,22 @@ def test_an_editor_may_not_undo_an_import(editor_client):
     )
     assert ImportRecord.objects.get(pk=record.pk).state == "done"
     assert Event.objects.filter(slug="brand-new-event").exists()
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ("slug,date,title_th,bogus\nx,2020,ไทย,1\n", "bogus"),
+        ("slug,title_th\nx,ไทย\n", "date"),
+        ("slug,date\nx,2020\n", "title"),
+        ("slug,date,title_th,<script>alert(1)</script>\nx,2020,ไทย,1\n", "&lt;script&gt;"),
+    ],
+    ids=["unknown column", "no date", "no title", "a header of markup"],
+)
+def test_a_file_level_error_is_listed_not_a_server_error(editor_client, content, says):
+    response = upload(editor_client, content.encode())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>Errors</h2>" in html and 'id="confirm-form"' not in html
+    assert says in html and "<script>alert(1)</script>" not in html
+    assert "Traceback" not in html and not Event.objects.filter(slug="x").exists()
