@@ -19,7 +19,12 @@ ROLE_GROUPS = {
 }
 TRANSLATOR_LANGUAGES = {"Translators into English": "en", "Translators into Thai": "th"}
 # What only chief editors may do: publish, unpublish, archive, and undo an import.
-CHIEF_ONLY = Q(codename__startswith="publish_") | Q(codename="delete_importrecord")
+# And the failed sign-ins (lifting a lock).
+CHIEF_ONLY = (
+    Q(codename__startswith="publish_")
+    | Q(codename="delete_importrecord")
+    | Q(codename__endswith="_failedlogin")
+)
 
 
 def role_group_ensure(role: str) -> Group:
@@ -30,9 +35,11 @@ def role_group_ensure(role: str) -> Group:
     )
     if role.startswith("translator"):  # view everything, change texts; no add, delete, publish
         language = TRANSLATOR_LANGUAGES[ROLE_GROUPS[role]]
-        permissions = permissions.filter(
-            Q(codename__startswith="view_") | Q(codename__startswith="change_")
-        ).exclude(codename__in=["change_importrecord", "change_workflowlog"])
+        permissions = (
+            permissions.filter(Q(codename__startswith="view_") | Q(codename__startswith="change_"))
+            .exclude(codename__in=["change_importrecord", "change_workflowlog"])
+            .exclude(CHIEF_ONLY)
+        )
         permissions |= Permission.objects.filter(
             content_type__app_label="newsroom", codename=f"translates_into_{language}"
         )

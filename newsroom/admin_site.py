@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.logins import LoginForm
 from newsroom.translations.status import coverage, target_languages
 
 
@@ -17,6 +18,7 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = _("Newsroom")
     index_title = _("Editorial desk")
     index_template = "newsroom/admin_index.html"  # adds the translators' worklist
+    login_form = LoginForm  # wrong passwords are limited (newsroom.logins)
 
     def get_urls(self):
         worklist = self.admin_view(self.translation_worklist)

@@ -95,10 +95,31 @@ def item_save(
     return item
 
 
+def delete_error(*, item, by) -> str:
+    """Why ``by`` may not delete ``item`` ("" if they may). An event or a source that readers
+    see or have seen (anything past a draft in review) is the chief editor's to delete."""
+    if by is None or not isinstance(item, PublishableModel):
+        return ""
+    if item.status in (Status.DRAFT, Status.REVIEW) or _may_publish(item, by):
+        return ""
+    return _(
+        "Only a chief editor may delete an item that readers see or have seen (%(state)s); "
+        "unpublish it, or ask a chief editor."
+    ) % {"state": Status(item.status).label}
+
+
 @transaction.atomic
-def item_delete(*, item, by=None) -> None:
-    """Delete ``item`` (its history keeps it, to recover)."""
-    with content_batch(), reversion.create_revision(atomic=False):
-        if by is not None:
-            reversion.set_user(by)
+def item_delete(*, item, by=None, reason: str = "") -> None:
+    """Delete ``item`` (its history keeps it, with the reason, to recover)."""
+    if error := delete_error(item=item, by=by):
+        raise PermissionDenied(error)
+    with content_batch():
+        if reversion.is_registered(type(item)):
+            # Its last version, as it is deleted, says who deleted it and why: recovering it
+            # starts from there.
+            with reversion.create_revision(atomic=False):
+                if by is not None:
+                    reversion.set_user(by)
+                reversion.set_comment(_("Deleted: %(reason)s") % {"reason": reason or "—"})
+                reversion.add_to_revision(item)
         item.delete()

@@ -470,3 +470,19 @@ class TranslationState(models.Model):
 
     def __str__(self):
         return f"{self.content_type} #{self.object_id} [{self.language}]"
+
+
+class FailedLogin(models.Model):
+    """A wrong password given for an account, kept for a while to slow down guessing
+    (``newsroom.logins``)."""
+
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self):
+        return f"{self.username} {self.address or ''} {self.at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.corrections import correction_kept_error
 from newsroom.forms import NoteForm, PersonForm, QuoteForm, SourceForm
 from newsroom.imports.service import import_undo
-from newsroom.models import ImportRecord, Note, Person, Quote, Source, WorkflowLog
+from newsroom.models import FailedLogin, ImportRecord, Note, Person, Quote, Source, WorkflowLog
 from newsroom.translations.filters import MissingTranslationFilter
 
 
@@ -218,4 +218,20 @@ class WorkflowLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FailedLogin)
+class FailedLoginAdmin(admin.ModelAdmin):
+    """Wrong passwords of the last minutes (``newsroom.logins``): a chief editor deletes an
+    account's rows to let a colleague sign in again at once."""
+
+    list_display = ("at", "username", "address")
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -23,7 +23,7 @@ from reversion import set_comment
 
 from newsroom.accounts import translator_language
 from newsroom.corrections import CorrectionsKeptFormSet
-from newsroom.editing import item_delete, item_save, stored_remember
+from newsroom.editing import delete_error, item_delete, item_save, stored_remember
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
 from newsroom.history.admin import HistoryViews, ReasonForm
 from newsroom.imports.admin import SpreadsheetAdmin
@@ -39,7 +39,7 @@ from newsroom.translations.admin import (
     translation_changes_html,
 )
 from newsroom.translations.filters import StaleTranslationFilter
-from newsroom.translations.status import target_languages, translation_confirm
+from newsroom.translations.status import confirmable_languages, translation_confirm
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
@@ -59,6 +59,7 @@ ADDED = {*OURS, "change_reason"}
 
 class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
     formfield_overrides = FORM_FIELDS
+    delete_confirmation_template = "newsroom/admin/delete_confirmation.html"
 
     def changeform_view(self, *args, **kwargs):
         # The item, its relations and its inlines: readers' pages and the search index hear
@@ -154,7 +155,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
-        if self._publishable:
+        if self._publishable and not translator_language(request.user):
             for action in WORKFLOW_ACTIONS:
                 actions[action.__name__] = (action, action.__name__, action.short_description)
         if self._may(request, "change"):
@@ -187,8 +188,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         if form.cleaned_data.get("translation_confirmed"):
-            language = translator_language(request.user)
-            for code in [language] if language else target_languages():
+            for code in confirmable_languages(request.user):
                 translation_confirm(obj=form.instance, language=code, by=request.user)
 
     def save_formset(self, request, form, formset, change):
@@ -199,8 +199,13 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         for row in rows:
             inline.save_row(request, row)
 
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not delete_error(item=obj, by=request.user))
+
     def delete_model(self, request, obj):
-        item_delete(item=obj, by=request.user)
+        reason = request.POST.get("reason", "").strip()[:200]
+        item_delete(item=obj, by=request.user, reason=reason)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -13,6 +13,7 @@ from newsroom.accounts import translator_language
 from newsroom.i18n import translated_fields
 from newsroom.translations.filters import LANGUAGE_NAMES
 from newsroom.translations.status import (
+    confirmable_languages,
     originals,
     source_language,
     stale_fields,
@@ -55,9 +56,12 @@ class LanguageLimitedInline:
 
 def confirm_translation(modeladmin, request, queryset):
     """The translations of the selected items match their originals as they are now."""
-    language = translator_language(request.user)
+    languages = confirmable_languages(request.user)
+    if not languages:
+        modeladmin.message_user(request, _("There is no translation for you to confirm."))
+        return
     for obj in queryset:
-        for code in [language] if language else target_languages():
+        for code in languages:
             translation_confirm(obj=obj, language=code, by=request.user)
     modeladmin.message_user(
         request,

@@ -12,9 +12,12 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from newsroom.accounts import translator_language
 from newsroom.i18n import (
     LANGUAGE_CODES,
     is_missing_translation,
@@ -84,8 +87,28 @@ def _state(obj, language: str, record: TranslationState | None) -> str:
     return CURRENT
 
 
+def confirmable_languages(user) -> list[str]:
+    """The translations ``user`` may confirm: a translator's own language (if it is a
+    translation), every translation for an editor."""
+    own = translator_language(user) if user is not None else None
+    return [code for code in target_languages() if own is None or code == own]
+
+
+def confirm_error(*, language: str, by) -> str:
+    """Why ``by`` may not confirm the translation into ``language`` ("" if they may)."""
+    if language not in target_languages():
+        return _("%(language)s is the original, not a translation") % {"language": language}
+    own = translator_language(by) if by is not None else None
+    if own and own != language:
+        return _("a translator confirms the translation into their own language only")
+    return ""
+
+
 def translation_confirm(*, obj, language: str, by) -> None:
-    """The translation into ``language`` matches the original as it is now."""
+    """The translation into ``language`` matches the original as it is now. A translator
+    confirms their own language only."""
+    if error := confirm_error(language=language, by=by):
+        raise PermissionDenied(error)
     TranslationState.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

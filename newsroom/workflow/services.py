@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.accounts import translator_language
 from newsroom.imports.sql import insert_rows
 from newsroom.models import Status, WorkflowLog
 from newsroom.signals import content_changed_send
@@ -44,6 +45,8 @@ def right_error(*, model, user, old: str, new: str) -> str:
     """Why ``user`` may not make that move ("" if allowed; None is the system itself)."""
     if user is None or new == old:
         return ""
+    if translator_language(user):
+        return _("translators do not move items in the workflow")
     opts = model._meta
     if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
         return _("you may not change %(things)s") % {"things": opts.verbose_name_plural}
