@@ -486,3 +486,20 @@ class FailedLogin(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.address or ''} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker (``manage.py db_worker``) says it is alive, every few seconds:
+    the work it claimed is taken back when it stops saying so (``newsroom.worker``)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(db_index=True)
+    pid = models.PositiveIntegerField(default=0)
+    host = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} ({self.seen_at:%H:%M:%S})"

@@ -216,6 +216,13 @@ TASKS = {
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Imports that write more rows than this at once have them search-indexed by the worker.
 SEARCH_INDEX_INLINE_ROWS = env.int("SEARCH_INDEX_INLINE_ROWS", default=100)
+# The background worker (newsroom.worker): its heartbeat, after how long without one its
+# tasks are run again by another, how often a task may lose its worker, the longest wait
+# between two tries while the database is away.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_LEASE_SECONDS = env.int("WORKER_LEASE_SECONDS", default=120)
+WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)
+WORKER_RETRY_MAX_SECONDS = env.int("WORKER_RETRY_MAX_SECONDS", default=30)
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Translation status: the language translations are made from, and whether readers are told

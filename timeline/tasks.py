@@ -1,12 +1,18 @@
 """Background work for the timeline, through django.tasks."""
 
 from django.apps import apps
+from django.db import DatabaseError
 from django.tasks import task
 
 
 @task()
-def search_index_in_background(model_label: str, pks: list[int]) -> None:
-    """Index rows a large import wrote (see timeline.search.on_content_changed)."""
+def search_index_in_background(model_label: str, pks: list[int], attempt: int = 1) -> None:
+    """Index rows a large import wrote (see timeline.search.on_content_changed); run again
+    later if the database fails under it (indexing the same rows twice does no harm)."""
+    from newsroom.worker import again_later
     from timeline.search import search_index
 
-    search_index(model=apps.get_model(model_label), pks=pks)
+    try:
+        search_index(model=apps.get_model(model_label), pks=pks)
+    except DatabaseError as error:
+        again_later(search_index_in_background, model_label, pks, attempt=attempt, error=error)

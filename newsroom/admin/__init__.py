@@ -8,7 +8,7 @@ from newsroom import services
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.corrections import correction_kept_error
 from newsroom.forms import NoteForm, PersonForm, QuoteForm, SourceForm
-from newsroom.imports.service import import_undo
+from newsroom.imports.service import import_retry, import_undo
 from newsroom.models import FailedLogin, ImportRecord, Note, Person, Quote, Source, WorkflowLog
 from newsroom.translations.filters import MissingTranslationFilter
 
@@ -157,10 +157,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "error_count",
+        "progress",
     )
     list_filter = ("state", "model", "user")
     search_fields = ("file_name",)
-    actions = ("undo",)
+    actions = ("undo", "retry")
     readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "created_ids"]
     exclude = ("created_ids",)
 
@@ -189,6 +190,19 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, _("Undone: %(record)s") % {"record": record})
+
+    @admin.action(description=_("Retry the selected failed imports"), permissions=["retry"])
+    def retry(self, request, queryset):
+        for record in queryset:
+            try:
+                import_retry(record=record, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("Queued again: %(record)s") % {"record": record})
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("newsroom.add_importrecord")
 
     def has_undo_permission(self, request):
         return request.user.has_perm("newsroom.delete_importrecord")

@@ -8,6 +8,7 @@ handful of queries (read the existing rows, bulk create, bulk update, relations)
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -170,8 +171,11 @@ class Importer:
         if self._check_headers(table.headers):
             self.validated_fields = self._validated_fields()
             self._load_lookups()
+            # A check (dry run) writes nothing: no transaction, so that on SQLite it takes no
+            # write lock and its progress (on_batch) is seen by others as it goes.
+            writes = nullcontext() if self.dry_run else transaction.atomic()
             try:
-                with transaction.atomic():
+                with writes:
                     for batch in _batches(table.rows(), BATCH_SIZE):
                         self._import_batch(batch)
                     if self.report.errors or self.dry_run:

@@ -13,7 +13,7 @@ from reversion import is_registered
 from newsroom.history.versions import revision_start, versions_bulk_create
 from newsroom.imports.engine import BATCH_SIZE, Importer, Report, Spec
 from newsroom.imports.specs import spec_for
-from newsroom.imports.spreadsheets import Table
+from newsroom.imports.spreadsheets import SpreadsheetError, Table
 from newsroom.imports.sql import insert_rows
 from newsroom.models import ImportChange, ImportRecord
 from newsroom.signals import content_changed_send
@@ -187,6 +187,35 @@ def import_enqueue(
     return record
 
 
+def import_failed(*, record: ImportRecord, error: Exception) -> None:
+    """A background import stopped on an error of ours (not of the file): say so."""
+    if isinstance(error, SpreadsheetError):  # the file cannot be read: its own message
+        message = str(error)
+    else:
+        message = _(
+            "The import stopped on an unexpected error (%(error)s); nothing was written."
+        ) % {"error": type(error).__name__}
+    ImportRecord.objects.filter(pk=record.pk).update(
+        state=ImportRecord.State.FAILED, finished_at=timezone.now(), errors=[message]
+    )
+
+
+def import_retry(*, record: ImportRecord, by) -> ImportRecord:
+    """Queue a failed background import of a kept file again."""
+    if record.state != ImportRecord.State.FAILED or not record.background or not record.file:
+        raise ValidationError(
+            _("Only a failed background import whose file is kept can be retried.")
+        )
+    from newsroom.imports.tasks import import_in_background
+
+    ImportRecord.objects.filter(pk=record.pk).update(
+        state=ImportRecord.State.QUEUED, errors=[], notes=[], rows_done=0, notified=False
+    )
+    transaction.on_commit(lambda: import_in_background.enqueue(record.pk))
+    record.refresh_from_db()
+    return record
+
+
 def import_recorded_file(*, record: ImportRecord) -> Report:
     """Run a queued import: check every row first (progress visible), then write it all."""
     from newsroom.imports.spreadsheets import open_table
@@ -199,8 +228,8 @@ def import_recorded_file(*, record: ImportRecord) -> Report:
             format=record.file_format or None,
             encoding=record.encoding or None,
         )
-    ImportRecord.objects.filter(pk=record.pk).update(
-        state=ImportRecord.State.RUNNING, encoding=table.encoding
+    ImportRecord.objects.filter(pk=record.pk).update(  # from the start, if run again
+        state=ImportRecord.State.RUNNING, encoding=table.encoding, rows_done=0
     )
 
     def progress(report: Report) -> None:  # outside any transaction: others see it at once

@@ -212,3 +212,40 @@ def test_a_file_level_error_is_listed_not_a_server_error(editor_client, content,
     assert "<h2>Errors</h2>" in html and 'id="confirm-form"' not in html
     assert says in html and "<script>alert(1)</script>" not in html
     assert "Traceback" not in html and not Event.objects.filter(slug="x").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_background_import_is_retried_from_the_imports_list(
+    seeded, editor_client, editor, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from newsroom.imports.service import import_enqueue
+    from newsroom.imports.specs import specs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = import_enqueue(
+            spec=specs()["events"],
+            data=b"slug,date,title_en\nretried-row,2012,X\n",
+            file_name="retry.csv",
+            file_format="csv",
+            encoding=None,
+            user=editor,
+        )
+    # Its worker was lost too often: the import was marked failed (newsroom.worker).
+    ImportRecord.objects.filter(pk=record.pk).update(state="failed", errors=["worker lost"])
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    page = editor_client.get("/admin/newsroom/importrecord/", headers={"accept-language": "en"})
+    assert "Retry the selected failed imports" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            "/admin/newsroom/importrecord/",
+            {"action": "retry", "_selected_action": [record.pk]},
+        )
+    record.refresh_from_db()
+    assert (record.state, record.errors) == ("queued", [])
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    record.refresh_from_db()
+    assert record.state == "done" and Event.objects.filter(slug="retried-row").exists()
