@@ -11,11 +11,12 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
+.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
 
 help:
 	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
 	@echo "            an editor account and serve the site at http://$(HOST):$(PORT)/"
+	@echo "            (PORT=8001 for another port; Ctrl-C stops the server and the worker)"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 
 $(VENV)/.installed: uv.lock pyproject.toml
@@ -41,14 +42,17 @@ setup: install .env
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 
-# The web server, and beside it the worker for background imports and search indexing (django.tasks).
+# The web server, and beside it the worker for background imports and search indexing
+# (django.tasks). bin/serve.py starts both, restarts the worker if it exits, and stops both
+# on Ctrl-C or on a SIGTERM to make (GNU make forwards it) or if make dies.
 serve: install .env
-	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(MANAGE) runserver $(HOST):$(PORT)
+	@exec $(PY) bin/serve.py $(HOST) $(PORT)
 
-run: setup serve
+# Before the install and the set-up: a taken port is said at once.
+check-port:
+	@$(PYTHON) bin/serve.py --check $(HOST) $(PORT)
+
+run: check-port setup serve
 
 test: install .env chromium node_modules/.installed
 	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
