@@ -10,20 +10,39 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+UV_VERSION := 0.13.8
+
+# A .venv whose python runs, with uv (or pip to install it). A half-made one, left by an
+# interrupted first install (no python, or neither uv nor a working pip), is made again.
+define MAKE_VENV
+if ! { $(PY) -c '' && { $(UV) --version || $(PY) -m pip --version; }; } >/dev/null 2>&1; then \
+  if [ -e $(VENV) ]; then echo "$(VENV) is unusable (half-made?): making it again"; fi; \
+  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) || exit 1; \
+fi; \
+$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv==$(UV_VERSION)
+endef
 
 .PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
 
 help:
-	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
-	@echo "            an editor account and serve the site at http://$(HOST):$(PORT)/"
+	@echo "make run    install what running needs, set up the SQLite database with the fixtures,"
+	@echo "            create an editor account and serve the site at http://$(HOST):$(PORT)/"
 	@echo "            (PORT=8001 for another port; Ctrl-C stops the server and the worker)"
-	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test   install the test tools too and run the whole test suite"
+	@echo "            (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 
+# What running needs (`make run`): the project's dependencies, not the dev group. --inexact
+# keeps what `make test` added, so that run and test do not undo each other.
 $(VENV)/.installed: uv.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 	  { echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=..."; exit 1; }
-	test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==0.13.8; }
-	$(UV) sync --frozen --python $(PY)
+	@$(MAKE_VENV)
+	$(UV) sync --frozen --no-dev --inexact
+	touch $@
+
+# The tests' and linters' tools too (the dev group: pytest, Playwright, ruff...).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(UV) sync --frozen
 	touch $@
 
 install: $(VENV)/.installed
@@ -54,7 +73,7 @@ check-port:
 
 run: check-port setup serve
 
-test: install .env chromium node_modules/.installed
+test: $(VENV)/.installed-dev .env chromium node_modules/.installed
 	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
@@ -73,11 +92,11 @@ node_modules/.installed: package-lock.json
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(MAKE) test
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
