@@ -115,13 +115,15 @@ check-messages: install .env
 	git diff --exit-code --stat -- locale newsroom/locale
 
 # Import speed against django-import-export's defaults (ROWS=50000 by default;
-# BENCH_ARGS=--plain: rows without topics, people or sources).
+# BENCH_ARGS=--plain: rows without topics, people or sources; BENCH_ARGS="--pg-database
+# NAME": the PostgreSQL database it drops and fills, bench_import by default).
 bench-import: install .env
 	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
-# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events).
+# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events;
+# BENCH_ARGS="--seconds 5 --events 200" and so on, see bench/README.md).
 bench-web: install .env wrk
-	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS))
+	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \
