@@ -4,9 +4,10 @@ Usage: .venv/bin/python bin/serve.py HOST PORT   (what `make serve` and `make ru
        python3 bin/serve.py --check HOST PORT    (only check that the port is free)
 
 Each child runs in a process group of its own, so that stopping it reaches its own children
-too (runserver's autoreloader). SIGINT (Ctrl-C), SIGTERM or SIGHUP stops both; so does the
-end of make, whose SIGTERM GNU make forwards, or whose death leaves this process orphaned.
-The worker is restarted if it exits; when the web server exits, everything stops.
+too (runserver's autoreloader). SIGINT (Ctrl-C), SIGTERM or SIGHUP stops both; so does
+what stops make: GNU make forwards a SIGTERM, a SIGINT sent to make alone shows in /proc
+(make stops handling it), and make's death leaves this process orphaned. The worker is
+restarted if it exits; when the web server exits, everything stops.
 """
 
 from __future__ import annotations  # `make run` checks the port with any python3, 3.12 or not
