@@ -10,19 +10,39 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+UV_VERSION := 0.13.8
 
-.PHONY: help install run setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
+# A .venv whose python runs, with uv (or pip to install it). A half-made one, left by an
+# interrupted first install (no python, or neither uv nor a working pip), is made again.
+define MAKE_VENV
+if ! { $(PY) -c '' && { $(UV) --version || $(PY) -m pip --version; }; } >/dev/null 2>&1; then \
+  if [ -e $(VENV) ]; then echo "$(VENV) is unusable (half-made?): making it again"; fi; \
+  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) || exit 1; \
+fi; \
+$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv==$(UV_VERSION)
+endef
+
+.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
 
 help:
-	@echo "make run    install everything, set up the SQLite database with the fixtures, create"
-	@echo "            an editor account and serve the site at http://$(HOST):$(PORT)/"
-	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make run    install what running needs, set up the SQLite database with the fixtures,"
+	@echo "            create an editor account and serve the site at http://$(HOST):$(PORT)/"
+	@echo "            (PORT=8001 for another port; Ctrl-C stops the server and the worker)"
+	@echo "make test   install the test tools too and run the whole test suite"
+	@echo "            (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 
+# What running needs (`make run`): the project's dependencies, not the dev group. --inexact
+# keeps what `make test` added, so that run and test do not undo each other.
 $(VENV)/.installed: uv.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 	  { echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=..."; exit 1; }
-	test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==0.13.8; }
-	$(UV) sync --frozen --python $(PY)
+	@$(MAKE_VENV)
+	$(UV) sync --frozen --no-dev --inexact
+	touch $@
+
+# The tests' and linters' tools too (the dev group: pytest, Playwright, ruff...).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(UV) sync --frozen
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,16 +61,19 @@ setup: install .env
 	$(MANAGE) collectstatic --no-input -v0
 	$(MANAGE) create_editor --username editor --if-missing
 
-# The web server, and beside it the worker for background imports and search indexing (django.tasks).
+# The web server, and beside it the worker for background imports and search indexing
+# (django.tasks). bin/serve.py starts both, restarts the worker if it exits, and stops both
+# on Ctrl-C or on a SIGTERM to make (GNU make forwards it) or if make dies.
 serve: install .env
-	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(MANAGE) runserver $(HOST):$(PORT)
+	@exec $(PY) bin/serve.py $(HOST) $(PORT)
 
-run: setup serve
+# Before the install and the set-up: a taken port is said at once.
+check-port:
+	@$(PYTHON) bin/serve.py --check $(HOST) $(PORT)
 
-test: install .env chromium node_modules/.installed
+run: check-port setup serve
+
+test: $(VENV)/.installed-dev .env chromium node_modules/.installed
 	DJANGO_HTTPS=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
@@ -69,11 +92,11 @@ node_modules/.installed: package-lock.json
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(MAKE) test
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -92,13 +115,15 @@ check-messages: install .env
 	git diff --exit-code --stat -- locale newsroom/locale
 
 # Import speed against django-import-export's defaults (ROWS=50000 by default;
-# BENCH_ARGS=--plain: rows without topics, people or sources).
+# BENCH_ARGS=--plain: rows without topics, people or sources; BENCH_ARGS="--pg-database
+# NAME": the PostgreSQL database it drops and fills, bench_import by default).
 bench-import: install .env
 	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
-# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events).
+# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events;
+# BENCH_ARGS="--seconds 5 --events 200" and so on, see bench/README.md).
 bench-web: install .env wrk
-	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS))
+	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \

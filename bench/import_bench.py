@@ -25,7 +25,7 @@ How to read it
     cleaned Thai summaries, no "ํา" left): "check" says "ok" or what is wrong.
 
 Usage: .venv/bin/python bench/import_bench.py [--rows 50000] [--baseline-rows N]
-       [--databases sqlite,postgres] [--keep]
+       [--databases sqlite,postgres] [--pg-database bench_import] [--keep] [--plain]
 """
 
 import argparse
@@ -72,8 +72,8 @@ SEED = 1950
 ARTIFACT = "\u0e4d\u0e32"  # NIKHAHIT + SARA AA: what PDF extraction gives for SARA AM
 SARA_AM = "\u0e33"
 PG_ARGS = ["-h", "127.0.0.1", "-U", "postgres"]
-PG_NAME = "bench_import"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+PG_NAME = "bench_import"  # the default of --pg-database: dropped and created again
+PG_NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
 # Runs a command, then writes the peak resident memory of that command (KiB) to a file.
 LAUNCHER = (
     "import resource, subprocess, sys\n"
@@ -460,21 +460,24 @@ def last_json(process):
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def database_env(database, workdir):
-    url = PG_URL if database == "postgres" else f"sqlite:///{workdir / 'bench.sqlite3'}"
+def database_env(database, workdir, pg_name):
+    if database == "postgres":
+        url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
+    else:
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     # The bench file is larger than the default upload limit (IMPORT_MAX_BYTES, 200 MB).
     return {"IMPORT_MAX_BYTES": str(2**34), **os.environ, "DATABASE_URL": url}
 
 
-def drop_postgres():
-    subprocess.run(["dropdb", *PG_ARGS, "--if-exists", PG_NAME], check=True, capture_output=True)
+def drop_postgres(name):
+    subprocess.run(["dropdb", *PG_ARGS, "--if-exists", name], check=True, capture_output=True)
 
 
-def fresh_database(database, env, workdir):
+def fresh_database(database, env, workdir, pg_name):
     """An empty, migrated database holding the eras, topics, people and sources."""
     if database == "postgres":
-        drop_postgres()
-        run(["createdb", *PG_ARGS, PG_NAME], env)
+        drop_postgres(pg_name)
+        run(["createdb", *PG_ARGS, pg_name], env)
     else:
         (workdir / "bench.sqlite3").unlink(missing_ok=True)
     run(manage("migrate", "--no-input", "-v0"), env)
@@ -536,10 +539,12 @@ def measure_pass(runner, path, rows, env, startup):
     return figures
 
 
-def bench_database(database, files, sizes, workdir):
+def bench_database(database, files, sizes, workdir, pg_name):
     """Our command (if it exists) and the baseline on one database, both passes each."""
-    env = database_env(database, workdir)
-    fresh_database(database, env, workdir)
+    env = database_env(database, workdir, pg_name)
+    if database == "postgres":
+        print(f"postgres: the database {pg_name}, dropped and created again", file=sys.stderr)
+    fresh_database(database, env, workdir, pg_name)
     startup = startup_seconds(env)
     result = {"startup_seconds": startup}
     contenders = [("baseline", run_baseline, "-head", sizes["baseline"])]
@@ -549,7 +554,7 @@ def bench_database(database, files, sizes, workdir):
         print(f"{database}: no import_events command yet: baseline only", file=sys.stderr)
     for index, (who, runner, suffix, rows) in enumerate(contenders):
         if index:
-            fresh_database(database, env, workdir)
+            fresh_database(database, env, workdir, pg_name)
         result[who] = {}
         for name in PASSES:
             print(f"{database}: {who}, {name} pass, {rows} rows", file=sys.stderr, flush=True)
@@ -608,7 +613,14 @@ def parse_args():
     parser.add_argument(
         "--plain", action="store_true", help="rows without topics, people or sources"
     )
+    parser.add_argument(
+        "--pg-database",
+        default=PG_NAME,
+        help=f"PostgreSQL database to drop, create and fill ({PG_NAME}); never a real one",
+    )
     args = parser.parse_args()
+    if not PG_NAME_PATTERN.fullmatch(args.pg_database) or args.pg_database == "postgres":
+        parser.error("--pg-database takes a throwaway name: lower case letters, digits, _")
     args.baseline_rows = min(args.baseline_rows or 5000, args.rows)
     args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
     if set(args.databases) - {"sqlite", "postgres"}:
@@ -625,6 +637,7 @@ def main():
         "rows": args.rows,
         "baseline_rows": args.baseline_rows,
         "plain": args.plain,
+        "pg_database": args.pg_database if "postgres" in args.databases else None,
         "machine": platform.platform(),
         "databases": {},
     }
@@ -632,7 +645,8 @@ def main():
         print(f"Writing {args.rows} events to {workdir}", file=sys.stderr, flush=True)
         files = write_files(workdir, args.rows, args.baseline_rows, plain=args.plain)
         for database in args.databases:
-            report["databases"][database] = bench_database(database, files, sizes, workdir)
+            figures = bench_database(database, files, sizes, workdir, args.pg_database)
+            report["databases"][database] = figures
             print_table(database, report["databases"][database])
     except BenchError as error:
         sys.exit(f"import_bench: {error}")
@@ -643,11 +657,11 @@ def main():
 
 def cleanup(workdir, args):
     if args.keep:
-        print(f"Kept {workdir} (and the database {PG_NAME}, if used)", file=sys.stderr)
+        print(f"Kept {workdir} (and the database {args.pg_database}, if used)", file=sys.stderr)
         return
     shutil.rmtree(workdir, ignore_errors=True)
     if "postgres" in args.databases:
-        drop_postgres()
+        drop_postgres(args.pg_database)
 
 
 # --- Workers: run in a child process, with Django set up on its DATABASE_URL ---

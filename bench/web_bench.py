@@ -6,7 +6,8 @@ What it does
     as the import bench does (realistic Thai and English text) and imported with
     ``manage.py import_events``; then collectstatic. One gunicorn serves the site with
     the project's settings plus one URL, /bare/ (bench/bare_settings.py): a view returning
-    a fixed short response. wrk drives each URL in turn over the loopback.
+    a fixed short response. wrk drives each URL in turn over the loopback, once every
+    worker has answered it (X-Worker-Pid, bench/bare_urls.py): none renders cold in a run.
 
 How to read it
     Requests per second and p50/p99 latency per URL, and the ratio of the Thai timeline's
@@ -35,6 +36,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -213,7 +215,29 @@ def pages(slug: str) -> dict[str, str]:
     }
 
 
-def measure(base: str, slug: str, seconds: int) -> dict[str, dict]:
+def worker_of(url: str) -> int:
+    """The pid of the worker that answered ``url`` (bench/bare_urls.py's header)."""
+    name, value = ACCEPT_GZIP.split(": ")  # the variant wrk asks for is the one stored
+    request = urllib.request.Request(url, headers={name: value})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        return int(response.headers["X-Worker-Pid"])
+
+
+def warm(url: str, workers: int, seconds: int = 180) -> list[int]:
+    """Requests ``url`` over several connections at once until every worker has answered it:
+    each has rendered and stored the page before wrk counts (a cold render is slow)."""
+    answered: set[int] = set()
+    deadline = time.monotonic() + seconds
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        while len(answered) < workers:
+            if time.monotonic() > deadline:
+                raise BenchError(f"{len(answered)} of {workers} workers answered {url}")
+            answered.update(pool.map(worker_of, [url] * 4 * workers))
+    return sorted(answered)
+
+
+def measure(base: str, slug: str, seconds: int, workers: int) -> dict[str, dict]:
     results = {}
     for name, path in pages(slug).items():
         status = status_of(base + path)
@@ -221,9 +245,10 @@ def measure(base: str, slug: str, seconds: int) -> dict[str, dict]:
             print(f"  {name}: {path} answers {status}; not measured")
             results[name] = {"path": path, "missing": True, "status": status}
             continue
-        wrk(base + path, 2)  # not counted: every worker renders and stores the page once
-        print(f"  {name}: wrk {seconds}s on {path}")
-        results[name] = {"path": path, **wrk(base + path, seconds)}
+        warmed = warm(base + path, workers)
+        wrk(base + path, 2)  # not counted either: connections and caches in their stride
+        print(f"  {name}: {len(warmed)} workers warmed; wrk {seconds}s on {path}")
+        results[name] = {"path": path, "warmed_workers": warmed, **wrk(base + path, seconds)}
     return results
 
 
@@ -278,7 +303,7 @@ def main() -> int:
             print(
                 f"gunicorn, {args.workers} workers, 127.0.0.1:{port}; wrk -t2 -c10 '{ACCEPT_GZIP}'"
             )
-            results = measure(f"http://127.0.0.1:{port}", slug, args.seconds)
+            results = measure(f"http://127.0.0.1:{port}", slug, args.seconds, args.workers)
         finally:
             stop(server)
     finally:

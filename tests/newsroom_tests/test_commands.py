@@ -51,7 +51,9 @@ def test_create_editor_refuses_a_taken_name_unless_told_it_may_exist():
     _run("create_editor", "--username", "nok")
     with pytest.raises(CommandError, match="exists already"):
         _run("create_editor", "--username", "nok")
-    assert "changepassword nok" in _run("create_editor", "--username", "nok", "--if-missing")
+    hint = _run("create_editor", "--username", "nok", "--if-missing")
+    # The command a newcomer can paste: only the project's Python has Django.
+    assert "`.venv/bin/python manage.py changepassword nok`" in hint
 
 
 def test_create_roles_makes_the_four_groups_with_their_rights():

@@ -40,7 +40,8 @@ class Command(BaseCommand):
         except ValueError as error:
             if if_missing:
                 self.stdout.write(
-                    f"{error} Reset its password with `python manage.py changepassword {username}`."
+                    f"{error} Reset its password with "
+                    f"`.venv/bin/python manage.py changepassword {username}`."
                 )
                 return
             raise CommandError(error) from error

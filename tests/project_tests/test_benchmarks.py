@@ -1,0 +1,78 @@
+"""`make bench-web` and `make bench-import`, tiny runs through make with BENCH_ARGS.
+
+The web bench needs wrk (make bench-web installs it); the import bench PostgreSQL on
+127.0.0.1:5432, user postgres, as .ci/run starts it.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc"]
+
+pytestmark = pytest.mark.slow
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    # The benches' own databases and cache, whatever this test run uses.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("MAKE") and key not in {"DATABASE_URL", "CACHE_URL"}
+    }
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def figures_of(process: subprocess.CompletedProcess) -> dict:
+    """The JSON the bench wrote, removed from bench/out (a test's run is no measure)."""
+    path = ROOT / re.search(r"Figures written to (\S+)", process.stdout)[1]
+    figures = json.loads(path.read_text())
+    path.unlink()
+    return figures
+
+
+def psql(query: str) -> str:
+    process = subprocess.run([*PSQL, query], capture_output=True, text=True)
+    if process.returncode:
+        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 (user postgres) is needed: {process.stderr}")
+    return process.stdout.strip()
+
+
+def test_bench_web_warms_every_worker_before_it_measures():
+    process = make("bench-web", "WORKERS=3", "BENCH_ARGS=--events 10 --seconds 1")
+    assert process.returncode == 0, process.stdout + process.stderr
+    pages = figures_of(process)["pages"]
+    assert set(pages) == {"bare view", "timeline /th/", "event page", "search"}
+    for page in pages.values():
+        assert len(set(page["warmed_workers"])) == 3, page
+
+
+def test_bench_import_takes_the_postgresql_database_it_may_drop():
+    name = f"bench_import_test_{os.getpid()}"
+    args = f"--databases postgres --pg-database {name} --baseline-rows 10 --keep"
+    process = None
+    try:
+        process = make("bench-import", "ROWS=20", f"BENCH_ARGS={args}")
+        assert process.returncode == 0, process.stdout + process.stderr
+        assert figures_of(process)["pg_database"] == name
+        assert f"the database {name}, dropped and created again" in process.stderr
+        # Kept (--keep) where it was told to work; bench_import, which another run may be
+        # using on this machine, is not looked at (it is not this run's to touch).
+        assert psql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+    finally:
+        subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
+        if process and (kept := re.search(r"Kept (\S+)", process.stderr)):
+            shutil.rmtree(kept[1], ignore_errors=True)
