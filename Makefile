@@ -22,7 +22,7 @@ fi; \
 $(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv==$(UV_VERSION)
 endef
 
-.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web wrk lint format check-migrations messages clean
+.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web bench-faults wrk lint format check-migrations messages clean
 
 help:
 	@echo "make run    install what running needs, set up the SQLite database with the fixtures,"
@@ -124,6 +124,11 @@ bench-import: install .env
 # BENCH_ARGS="--seconds 5 --events 200" and so on, see bench/README.md).
 bench-web: install .env wrk
 	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
+
+# Readers under load while a long import runs, the database is away and Redis is away
+# (SQLite and PostgreSQL; BENCH_ARGS="--seconds 30 --rows 20000" for a quick run).
+bench-faults: install .env wrk
+	$(PY) bench/faults_bench.py $(BENCH_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \
