@@ -1,5 +1,7 @@
 """The timeline: events with fuzzy dates, grouped in eras, tagged with topics, cited to sources."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +20,8 @@ from newsroom.models import (
 )
 from timeline.dates import FuzzyDate, Precision, Qualifier, iso_date, parse_fuzzy_date
 from timeline.labels import ce_years, date_label
+
+SORT_FIRST, SORT_LAST = datetime.date.min, datetime.date.max  # an unknown start, end
 
 
 class Era(TimestampedModel):
@@ -115,6 +119,10 @@ class Event(PublishableModel):
     # Derived from `date` on save: what sorting and range filters use.
     date_start = models.DateField(_("earliest date"), null=True, editable=False, db_index=True)
     date_end = models.DateField(_("latest date"), null=True, editable=False, db_index=True)
+    # Where the event sits in the timeline: the bounds, an unknown start first and an
+    # unknown end last; never null, so that one index serves every page's order.
+    sort_start = models.DateField(_("sorts from"), default=SORT_FIRST, editable=False)
+    sort_end = models.DateField(_("sorts to"), default=SORT_LAST, editable=False)
     start_precision = models.CharField(
         _("start precision"), max_length=10, editable=False, choices=Precision.choices, blank=True
     )
@@ -142,16 +150,17 @@ class Event(PublishableModel):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = [
-            F("date_start").asc(nulls_first=True),
-            F("date_end").asc(nulls_last=True),
-            "slug",
-        ]
+        ordering = ["sort_start", "sort_end", "slug"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [*import_export_permissions("event"), publish_permission("event")]
+        # The public pages' order, whole and era by era: the timeline's pages, previous
+        # and next, feeds and the sitemap read along these (status first: published only).
         indexes = [
-            models.Index(fields=["status", "date_start", "date_end"], name="event_public_order")
+            models.Index(fields=["status", "sort_start", "sort_end", "slug"], name="event_order"),
+            models.Index(
+                fields=["status", "era", "sort_start", "sort_end", "slug"], name="event_era_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -182,6 +191,8 @@ class Event(PublishableModel):
             "date": text,
             "date_start": fuzzy.lower,
             "date_end": fuzzy.upper,
+            "sort_start": fuzzy.lower or SORT_FIRST,
+            "sort_end": fuzzy.upper or SORT_LAST,
             "start_precision": fuzzy.start.precision if fuzzy.start else "",
             "end_precision": fuzzy.end.precision if fuzzy.end else "",
         }

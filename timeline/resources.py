@@ -15,7 +15,16 @@ def _event_date(text: str) -> tuple[dict, str]:
 
 
 EVENT_DATE = Parser(
-    ("date", "date_start", "date_end", "start_precision", "end_precision"), _event_date
+    (
+        "date",
+        "date_start",
+        "date_end",
+        "sort_start",
+        "sort_end",
+        "start_precision",
+        "end_precision",
+    ),
+    _event_date,
 )
 
 EVENT_SPEC = Spec(

@@ -6,15 +6,12 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
-import datetime
-
-from django.db.models import Count, F, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q
 
 from newsroom.models import Note, Person, Quote, Source, published_q
 from timeline.models import Citation, Event
 
-_EARLIEST, _LATEST = datetime.date.min, datetime.date.max
+ORDER = ("sort_start", "sort_end", "slug")  # the timeline's order (index event_order)
 
 
 def public_events():
@@ -51,7 +48,7 @@ def timeline_events(*, era: str = "", topic: str = ""):
     events = (
         public_events()
         .for_timeline()
-        .order_by(F("era__start_year").asc(nulls_last=True), "era", *Event._meta.ordering)
+        .order_by(F("era__start_year").asc(nulls_last=True), "era", *ORDER)
     )
     if era:
         events = events.filter(era__slug=era)
@@ -75,24 +72,21 @@ def event_detail_queryset(*, events=None):
     )
 
 
-def _ordering_key():
-    return {
-        "key_start": Coalesce("date_start", Value(_EARLIEST)),
-        "key_end": Coalesce("date_end", Value(_LATEST)),
-    }
-
-
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
-    """The published events just before and just after ``event`` in timeline order."""
-    start, end = event.date_start or _EARLIEST, event.date_end or _LATEST
-    events = public_events().exclude(pk=event.pk).annotate(**_ordering_key())
-    later = (
-        Q(key_start__gt=start)
-        | Q(key_start=start, key_end__gt=end)
-        | Q(key_start=start, key_end=end, slug__gt=event.slug)
+    """The published events just before and just after ``event`` in timeline order: two
+    short walks along the ``event_order`` index from the event's place."""
+    start, end, slug = event.sort_start, event.sort_end, event.slug
+    events = public_events()
+    before = Q(sort_start__lt=start) | Q(sort_start=start, sort_end__lt=end)
+    before |= Q(sort_start=start, sort_end=end, slug__lt=slug)
+    after = Q(sort_start__gt=start) | Q(sort_start=start, sort_end__gt=end)
+    after |= Q(sort_start=start, sort_end=end, slug__gt=slug)
+    previous = (
+        events.filter(before, sort_start__lte=start)
+        .order_by("-sort_start", "-sort_end", "-slug")
+        .first()
     )
-    previous = events.filter(~later).order_by("-key_start", "-key_end", "-slug").first()
-    following = events.filter(later).order_by("key_start", "key_end", "slug").first()
+    following = events.filter(after, sort_start__gte=start).order_by(*ORDER).first()
     return previous, following
 
 

@@ -21,7 +21,14 @@ from newsroom.i18n import translated_fields
 from newsroom.imports.sql import insert_rows
 
 # Kept out of versions: values derived from other fields on save.
-NOT_VERSIONED = {"date_start", "date_end", "start_precision", "end_precision"}
+NOT_VERSIONED = {
+    "date_start",
+    "date_end",
+    "sort_start",
+    "sort_end",
+    "start_precision",
+    "end_precision",
+}
 # Versioned (recovering a deleted item writes its version back as it is, and the columns
 # are required) but neither shown in a diff nor reverted.
 BOOKKEEPING = {"created_at", "updated_at"}

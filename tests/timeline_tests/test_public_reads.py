@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from newsroom.models import Note, Person, Quote, Source
+from timeline import selectors
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,9 @@ def test_the_same_text_in_a_public_correction_is_on_those_pages(client, event, l
         assert PRIVATE in html, name
         assert PRIVATE in json.dumps(structured_data(html), ensure_ascii=False), name
     assert PRIVATE in page(client, language, "timeline:feed")
+
+
+def test_previous_and_next_follow_the_timeline_with_unknown_starts_first():
+    ordered = list(Event.objects.published().order_by("sort_start", "sort_end", "slug"))
+    for before, event, after in zip(ordered, ordered[1:], ordered[2:], strict=False):
+        assert selectors.adjacent_events(event=event) == (before, after), event.slug
