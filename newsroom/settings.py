@@ -120,6 +120,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # browsers and proxies, which then ask again (a 304 if nothing changed).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
+# Events on one page of the timeline (the embed shows as many), and in one timeline.json.
+TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=50)
+TIMELINEJS_PAGE_SIZE = env.int("TIMELINEJS_PAGE_SIZE", default=200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

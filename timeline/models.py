@@ -157,9 +157,13 @@ class Event(PublishableModel):
         # The public pages' order, whole and era by era: the timeline's pages, previous
         # and next, feeds and the sitemap read along these (status first: published only).
         indexes = [
-            models.Index(fields=["status", "sort_start", "sort_end", "slug"], name="event_order"),
             models.Index(
-                fields=["status", "era", "sort_start", "sort_end", "slug"], name="event_era_order"
+                fields=["status", "sort_start", "sort_end", "slug", "publish_at"],
+                name="event_order",
+            ),
+            models.Index(
+                fields=["status", "era", "sort_start", "sort_end", "slug", "publish_at"],
+                name="event_era_order",
             ),
         ]
         constraints = [

@@ -6,7 +6,7 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from newsroom.models import Note, Person, Quote, Source, published_q
 from timeline.models import Citation, Event
@@ -44,12 +44,8 @@ def visible(model, *, user):
 
 
 def timeline_events(*, era: str = "", topic: str = ""):
-    # Era by era (so each era is one group on the page), then by date within it.
-    events = (
-        public_events()
-        .for_timeline()
-        .order_by(F("era__start_year").asc(nulls_last=True), "era", *ORDER)
-    )
+    """The timeline's events in order (along the ``event_order`` index), filtered."""
+    events = public_events().for_timeline().order_by(*ORDER)
     if era:
         events = events.filter(era__slug=era)
     if topic:

@@ -98,14 +98,6 @@ def era_object(era: Era) -> dict:
     }
 
 
-def events_with_citations():
-    return (
-        selectors.public_events()
-        .select_related("era")
-        .prefetch_related(Prefetch("citations", selectors.public_citations()))
-    )
-
-
 def title_slide() -> dict:
     description = _(
         "The relations between Russia and North Korea since 1945, event by event, "
@@ -119,10 +111,11 @@ def title_slide() -> dict:
     }
 
 
-def timeline_json(*, build_url) -> dict:
-    """The whole published timeline; ``build_url`` makes a path absolute (the request's)."""
+def timeline_json(*, events, build_url) -> dict:
+    """``events`` (a page of the published timeline) as TimelineJS slides; ``build_url``
+    makes a path absolute (the request's)."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    events = events_with_citations()
+    events = events.prefetch_related(Prefetch("citations", selectors.public_citations()))
     return {
         "title": title_slide(),
         "events": [slide(event, language=language, build_url=build_url) for event in events],

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
@@ -9,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Person, Source, is_public
 from newsroom.translations.status import original_updated
-from timeline import search, selectors, timelinejs
+from timeline import paging, search, selectors, timelinejs
 from timeline.forms import SearchForm
 from timeline.models import Era, Event, Topic
 
@@ -65,23 +68,68 @@ class PersonDetailView(DetailView):
         return selectors.person_detail_queryset()
 
 
-class EventListView(ListView):
-    """The timeline: published events in date order, grouped by era."""
+@dataclass
+class TimelineRequest:
+    """A reader's page of the timeline: the filters they chose (era, topic), the page."""
+
+    era: str
+    topic: str
+    eras: list
+    timeline: paging.TimelinePage
+
+    def page_url(self, number: int) -> str:
+        filters = urlencode({k: v for k, v in (("era", self.era), ("topic", self.topic)) if v})
+        return "?" + "&".join(filter(None, [filters, f"page={number}"]))
+
+    def neighbours(self) -> dict:
+        page = self.timeline.page
+        return {
+            "previous_url": self.page_url(page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next_url": self.page_url(page.next_page_number()) if page.has_next() else "",
+        }
+
+
+def timeline_request(request, *, size: int, with_jumps: bool = True) -> TimelineRequest:
+    era, topic = request.GET.get("era", ""), request.GET.get("topic", "")
+    eras = list(Era.objects.all())
+    timeline = paging.timeline_page(
+        events=selectors.timeline_events(era=era, topic=topic),
+        page=request.GET.get("page"),
+        size=size,
+        eras=eras if with_jumps and not era else [],
+    )
+    return TimelineRequest(era=era, topic=topic, eras=eras, timeline=timeline)
+
+
+class EventListView(TemplateView):
+    """The timeline: published events in date order, in pages, grouped by era within a
+    page; jump links to the page where each era and each decade begins."""
 
     template_name = "timeline/event_list.html"
-    context_object_name = "events"
-
-    def get_queryset(self):
-        return selectors.timeline_events(
-            era=self.request.GET.get("era", ""), topic=self.request.GET.get("topic", "")
-        )
 
     def get_context_data(self, **kwargs):
+        reader = timeline_request(self.request, size=settings.TIMELINE_PAGE_SIZE)
+        page = reader.timeline.page
+        events = list(page.object_list)
+        paging.mark_decades(events)
         return super().get_context_data(
-            eras=Era.objects.all(),
+            events=events,
+            groups=paging.era_groups(events),
+            page_obj=page,
+            paginator=page.paginator,
+            page_links=[
+                (n, reader.page_url(n) if isinstance(n, int) else "")
+                for n in page.paginator.get_elided_page_range(page.number, on_each_side=2)
+            ],
+            era_jumps=[(jump, reader.page_url(jump.page)) for jump in reader.timeline.eras],
+            decade_jumps=[(jump, reader.page_url(jump.page)) for jump in reader.timeline.decades],
+            eras=reader.eras,
             topics=Topic.objects.all(),
-            selected_era=self.request.GET.get("era", ""),
-            selected_topic=self.request.GET.get("topic", ""),
+            selected_era=reader.era,
+            selected_topic=reader.topic,
+            **reader.neighbours(),
             **kwargs,
         )
 
@@ -113,9 +161,23 @@ class AboutView(TemplateView):
 
 
 def timeline_json(request):
-    """The published timeline for Knight Lab's TimelineJS; any site may fetch it."""
-    data = timelinejs.timeline_json(build_url=request.build_absolute_uri)
+    """The published timeline for Knight Lab's TimelineJS, a page of it at a time (the
+    latest ``TIMELINEJS_PAGE_SIZE`` events unless ``?page=`` says; ``?era=`` and ``?topic=``
+    as on the timeline page; the other pages in the ``Link`` header); any site may fetch it."""
+    reader = timeline_request(request, size=settings.TIMELINEJS_PAGE_SIZE, with_jumps=False)
+    events = reader.timeline.page.object_list
+    data = timelinejs.timeline_json(events=events, build_url=request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    links = [
+        f'<{request.build_absolute_uri(url)}>; rel="{relation}"'
+        for relation, url in (
+            ("prev", reader.neighbours()["previous_url"]),
+            ("next", reader.neighbours()["next_url"]),
+        )
+        if url
+    ]
+    if links:
+        response["Link"] = ", ".join(links)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -125,14 +187,18 @@ EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 @method_decorator([xframe_options_exempt, csp_override(EMBED_CSP)], name="dispatch")
-class EmbedView(ListView):
-    """A compact timeline, with no site chrome, for other sites' iframes."""
+class EmbedView(TemplateView):
+    """A compact timeline, with no site chrome, for other sites' iframes: a page of it, with
+    the timeline's filters (``?era=``, ``?topic=``, ``?page=``; the latest page by default)."""
 
     template_name = "timeline/embed.html"
-    context_object_name = "events"
 
-    def get_queryset(self):
-        return selectors.timeline_events()
+    def get_context_data(self, **kwargs):
+        reader = timeline_request(self.request, size=settings.TIMELINE_PAGE_SIZE, with_jumps=False)
+        events = list(reader.timeline.page.object_list)
+        return super().get_context_data(
+            events=events, groups=paging.era_groups(events), **reader.neighbours(), **kwargs
+        )
 
 
 class SearchView(ListView):

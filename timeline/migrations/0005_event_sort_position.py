@@ -1,11 +1,13 @@
 """Where each event sits, as two columns that are never null (an unknown start sorts first,
 an unknown end last), and the indexes every public read walks:
 
-- ``event_order`` (status, sort_start, sort_end, slug): the whole timeline's order, previous
+- ``event_order`` (status, sort_start, sort_end, slug, publish_at): the whole timeline's order, previous
   and next on an event page, the feeds and the sitemap (published rows, in order, by range);
-- ``event_era_order`` (status, era, sort_start, sort_end, slug): the timeline's pages era by
+- ``event_era_order`` (status, era, sort_start, sort_end, slug, publish_at): the timeline's pages era by
   era, and their jump links by year.
 
+``publish_at`` comes last so that "published, and its time has come" is answered from the
+index alone, without reading the rows it skips (a page deep in the timeline skips many).
 They replace ``event_public_order`` (status, date_start, date_end), which could not serve
 the nulls-first order nor previous/next (a sort on computed keys).
 """
@@ -66,13 +68,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="event",
             index=models.Index(
-                fields=["status", "sort_start", "sort_end", "slug"], name="event_order"
+                fields=["status", "sort_start", "sort_end", "slug", "publish_at"], name="event_order"
             ),
         ),
         migrations.AddIndex(
             model_name="event",
             index=models.Index(
-                fields=["status", "era", "sort_start", "sort_end", "slug"], name="event_era_order"
+                fields=["status", "era", "sort_start", "sort_end", "slug", "publish_at"],
+                name="event_era_order",
             ),
         ),
     ]

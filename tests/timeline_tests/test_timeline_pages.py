@@ -1,0 +1,132 @@
+"""The timeline in pages: bounded whatever the archive's size, navigable by era and decade
+without JavaScript, every page at a stable URL that keeps the readers' filters."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from timeline.models import Era, Event, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _archive(count: int, *, era=None) -> list[Event]:
+    """``count`` more published events, one a month from January 1950, as an import writes
+    them (bulk, with their derived columns)."""
+    era = era or Era.objects.order_by("start_year").first()
+    events = []
+    for n in range(count):
+        date = f"{1950 + n // 12}-{n % 12 + 1:02d}"
+        values = Event.prepared({"date": date})
+        events.append(
+            Event(
+                slug=f"archive-{n:05d}",
+                title_th=f"เหตุการณ์ในคลัง {n}",
+                title_en=f"Archive event {n}",
+                status="published",
+                era=era,
+                **{k: v for k, v in values.items() if k != "date"},
+                date=date,
+            )
+        )
+    return Event.objects.bulk_create(events)
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'class="event-title"><a href="/en/events/([^/]+)/"', html)
+
+
+def _ordered_slugs() -> list[str]:
+    return list(Event.objects.published().values_list("slug", flat=True))
+
+
+def test_a_large_timeline_opens_on_its_latest_page_and_links_the_others(client, settings):
+    settings.TIMELINE_PAGE_SIZE = 50
+    _archive(130)
+    ordered = _ordered_slugs()
+    last_page = (len(ordered) - 1) // 50 + 1
+    html = client.get("/en/").content.decode()
+    assert _titles(html) == ordered[(last_page - 1) * 50 :]
+    assert f'<link rel="prev" href="?page={last_page - 1}">' in html
+    assert 'rel="next"' not in html
+    first = client.get("/en/?page=1").content.decode()
+    assert _titles(first) == ordered[:50]
+    assert '<link rel="next" href="?page=2">' in first and 'rel="prev"' not in first
+    assert client.get("/en/?page=9999").status_code == 200  # the nearest page, not an error
+
+
+def test_decade_links_lead_to_the_page_and_the_event_where_the_decade_begins(client, settings):
+    settings.TIMELINE_PAGE_SIZE = 50
+    _archive(300)  # 1950 to 1974
+    ordered = list(Event.objects.published())
+    html = client.get("/en/").content.decode()
+    links = dict(re.findall(r'<a href="\?page=(\d+)#(d\d{4})">', html))
+    links = {
+        anchor: int(page) for page, anchor in re.findall(r'<a href="\?page=(\d+)#(d\d{4})">', html)
+    }
+    assert {"d1950", "d1960", "d1970"} <= set(links)
+    for anchor, page in links.items():
+        decade = int(anchor[1:])
+        first = next(i for i, e in enumerate(ordered) if e.sort_start.year // 10 * 10 == decade)
+        assert page == first // 50 + 1, anchor
+        target = client.get(f"/en/?page={page}").content.decode()
+        assert f'id="{anchor}"' in target
+
+
+def test_filters_stay_in_every_page_link(client, settings):
+    settings.TIMELINE_PAGE_SIZE = 20
+    era = Era.objects.order_by("start_year").first()
+    topic = Topic.objects.first()
+    for event in _archive(45, era=era):
+        event.topics.add(topic)
+    html = client.get(f"/en/?era={era.slug}&topic={topic.slug}&page=1").content.decode()
+    assert f'href="?era={era.slug}&amp;topic={topic.slug}&amp;page=2"' in html
+    assert all(
+        Event.objects.get(slug=slug).era == era
+        and topic in Event.objects.get(slug=slug).topics.all()
+        for slug in _titles(html)
+    )
+
+
+def test_a_page_costs_the_same_queries_and_stays_small_whatever_the_archive(client, settings):
+    settings.TIMELINE_PAGE_SIZE = 50
+
+    def cost(path: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        return len(queries), len(response.content)
+
+    _archive(120)
+    small = cost("/en/?page=2"), cost("/th/")
+    Event.objects.filter(slug__startswith="archive-").delete()
+    _archive(2400)
+    large = cost("/en/?page=2"), cost("/th/")
+    assert [q for q, _size in small] == [q for q, _size in large]
+    assert all(size < 300_000 for _q, size in large)
+
+
+def test_timelinejs_gets_a_bounded_page_and_the_link_to_the_others(client, settings):
+    settings.TIMELINEJS_PAGE_SIZE = 30
+    _archive(100)
+    ordered = _ordered_slugs()
+    latest = client.get("/en/timeline.json")
+    slides = latest.json()["events"]
+    assert len(slides) == len(ordered) - (len(ordered) - 1) // 30 * 30
+    assert 'rel="prev"' in latest["Link"] and 'rel="next"' not in latest["Link"]
+    first = client.get("/en/timeline.json?page=1")
+    assert len(first.json()["events"]) == 30
+    assert first["Link"].endswith('/en/timeline.json?page=2>; rel="next"')
+    era = Era.objects.order_by("start_year").last()
+    only_era = client.get(f"/en/timeline.json?era={era.slug}").json()["events"]
+    assert len(only_era) == Event.objects.published().filter(era=era).count()
+
+
+def test_the_embed_shows_a_page_with_links_to_the_others(client, settings):
+    settings.TIMELINE_PAGE_SIZE = 50
+    _archive(120)
+    html = client.get("/en/embed/").content.decode()
+    assert html.count('class="event-title"') <= 50
+    assert 'rel="prev" href="?page=' in html
+    assert "frame-ancestors *" in client.get("/en/embed/")["Content-Security-Policy"]

@@ -1,0 +1,123 @@
+"""The timeline in pages: a page holds at most ``TIMELINE_PAGE_SIZE`` events in timeline
+order, and costs the same at 50 events or 50,000 (a count by year and one page of rows,
+both along the ``event_order`` index). Readers jump by era and by decade to the page where
+it begins; without a page number the timeline opens on its latest page, the newest events.
+"""
+
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from timeline.models import Era
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (already known from the counts by year): no COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+@dataclass
+class Jump:
+    label: str  # what the link says ("1950s", an era's name)
+    page: int
+    anchor: str  # the id of the first event of it on that page
+    year: int = 0
+    era: Era | None = None
+
+
+@dataclass
+class TimelinePage:
+    page: Page
+    eras: list[Jump] = field(default_factory=list)
+    decades: list[Jump] = field(default_factory=list)
+
+    @property
+    def events(self):
+        return self.page.object_list
+
+
+def _years(events) -> dict[int, int]:
+    """How many events start in each year (undated ones under year 1), in order."""
+    rows = (
+        events.order_by()
+        .annotate(year=ExtractYear("sort_start"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return {row["year"]: row["n"] for row in rows}
+
+
+def _page_of(before: int, size: int) -> int:
+    return before // size + 1
+
+
+def timeline_page(*, events, page: str | int | None, size: int, eras=()) -> TimelinePage:
+    """The page ``page`` (the last one if None) of ``events`` (ordered as the timeline),
+    with the pages where each of ``eras`` and each decade begins."""
+    years = _years(events)
+    before_year = dict(zip(years, accumulate([0, *years.values()]), strict=False))
+    total = sum(years.values())
+    paginator = CountedPaginator(events, size, count=total)
+    number = paginator.num_pages if page in (None, "") else page
+    result = TimelinePage(page=paginator.get_page(number))
+
+    def first_at_or_after(year: int) -> int | None:
+        later = [y for y in years if y >= year]
+        return later[0] if later else None
+
+    decades = sorted({y // 10 * 10 for y in years if y > 1})
+    for decade in decades:
+        first = first_at_or_after(decade)
+        result.decades.append(
+            Jump(f"{decade}s", _page_of(before_year[first], size), f"d{decade}", year=decade)
+        )
+    for era in eras:
+        first = first_at_or_after(era.start_year or 1)
+        if first is None or (era.end_year and first > era.end_year):
+            continue
+        page_number = _page_of(before_year[first], size)
+        result.eras.append(
+            Jump(str(era), page_number, f"era-{era.slug}", year=era.start_year, era=era)
+        )
+    return result
+
+
+def mark_decades(events: list) -> None:
+    """Give the first event of each decade on a page ``decade_anchor`` ("d1950"): where the
+    decade links lead."""
+    seen = set()
+    for event in events:
+        decade = event.sort_start.year // 10 * 10
+        if event.sort_start.year > 1 and decade not in seen:
+            seen.add(decade)
+            event.decade_anchor = f"d{decade}"
+
+
+@dataclass
+class Group:
+    era: Era | None
+    events: list
+    anchor: str = ""  # "era-<slug>" on an era's first group of the page
+
+
+def era_groups(events: list) -> list[Group]:
+    """A page's events in runs of the same era, as the page shows them under era headings."""
+    groups: list[Group] = []
+    anchored = set()
+    for event in events:
+        if groups and groups[-1].era == event.era:
+            groups[-1].events.append(event)
+            continue
+        anchor = ""
+        if event.era is not None and event.era.pk not in anchored:
+            anchored.add(event.era.pk)
+            anchor = f"era-{event.era.slug}"
+        groups.append(Group(event.era, [event], anchor))
+    return groups
