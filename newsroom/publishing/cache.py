@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 STATE_KEY = "pages:generation"
 # The query parameters of public pages (filters, search, pagination). A page asked for with
 # any other (utm_source=...) is served but not stored, so that no one can fill the cache.
-PUBLIC_PARAMS = {"era", "topic", "person", "q", "from", "to", "page"}  # search: from, to
+# p: a page of a sitemap section.
+PUBLIC_PARAMS = {"era", "topic", "person", "q", "from", "to", "page", "p"}
 # Search results are not stored: each reader's words would be a page of their own, and
 # anyone could fill the cache with them.
 SEARCH_PARAMS = {"q", "from", "to"}
@@ -201,7 +202,8 @@ def is_public(request) -> bool:
         return False
     path = request.path_info
     languages = (f"/{code}/" for code, _name in settings.LANGUAGES)
-    return path in PUBLIC_ROOT_PATHS or any(path.startswith(prefix) for prefix in languages)
+    sitemap = path.startswith("/sitemap-") and path.endswith(".xml")  # a section's pages
+    return path in PUBLIC_ROOT_PATHS or sitemap or any(path.startswith(p) for p in languages)
 
 
 def is_personal(request) -> bool:

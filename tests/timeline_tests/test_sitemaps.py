@@ -16,12 +16,26 @@ pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
-def sitemap(client) -> dict[str, ET.Element]:
+def sections(client) -> list[str]:
+    """The sitemaps /sitemap.xml (an index, as robots.txt names it) lists."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml"
     root = ET.fromstring(response.content)
-    return {url.findtext("s:loc", namespaces=NS): url for url in root.findall("s:url", NS)}
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    return [loc.text for loc in root.findall("s:sitemap/s:loc", NS)]
+
+
+def sitemap(client) -> dict[str, ET.Element]:
+    """Every URL of every sitemap the index lists."""
+    urls = {}
+    for location in sections(client):
+        response = client.get(location.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        assert len(root.findall("s:url", NS)) <= 50_000
+        urls |= {url.findtext("s:loc", namespaces=NS): url for url in root.findall("s:url", NS)}
+    return urls
 
 
 def alternates(url: ET.Element) -> dict[str, str]:
@@ -102,3 +116,16 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_at_the_sitemap(cl
     assert "Disallow: /admin/" in lines
     assert {"Disallow: /th/search/", "Disallow: /en/search/"} <= set(lines)
     assert "Sitemap: https://news.example.org/sitemap.xml" in lines
+
+
+def test_a_large_section_is_split_into_pages_the_index_lists(client, monkeypatch):
+    from newsroom.publishing.sitemaps import I18nSitemap
+
+    monkeypatch.setattr(I18nSitemap, "limit", 8)  # 4 items a page, in two languages
+    listed = sections(client)
+    events = Event.objects.published().count()
+    pages = -(-events // 4)
+    assert [u for u in listed if "sitemap-events.xml" in u] == [
+        "http://testserver/sitemap-events.xml"
+    ] + [f"http://testserver/sitemap-events.xml?p={n}" for n in range(2, pages + 1)]
+    assert len([u for u in sitemap(client) if "/events/" in u]) == 2 * events
