@@ -38,6 +38,7 @@ $(VENV)/.installed: uv.lock pyproject.toml
 	  { echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=..."; exit 1; }
 	@$(MAKE_VENV)
 	$(UV) sync --frozen --no-dev --inexact
+	$(PY) -m compileall -q newsroom timeline  # ours too: starts need no compiling (PYTHONDONTWRITEBYTECODE)
 	touch $@
 
 # The tests' and linters' tools too (the dev group: pytest, Playwright, ruff...).

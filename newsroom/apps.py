@@ -23,3 +23,13 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "newsroom.admin_site.NewsroomAdminSite"
+
+
+def apps_warm_up() -> None:
+    """Each app's ``warm_up()`` (if it has one): what a server process loads before it
+    serves, rather than in a reader's request (the WSGI and ASGI entry points call it)."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if warm_up := getattr(config, "warm_up", None):
+            warm_up()

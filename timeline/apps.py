@@ -21,3 +21,9 @@ class TimelineConfig(AppConfig):
         for model in (Era, Topic, Person):  # their names are in their events' entries
             pre_delete.connect(on_name_deleting, sender=model, dispatch_uid=f"search-{model}")
             post_delete.connect(on_name_deleted, sender=model, dispatch_uid=f"search-{model}")
+
+    def warm_up(self) -> None:
+        """Called by the WSGI entry point in each server process before it serves."""
+        from timeline.search import warm_up
+
+        warm_up()

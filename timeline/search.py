@@ -64,6 +64,11 @@ def segment(text: str) -> str:
     return _THAI_RUN.sub(lambda match: _segment_run(match.group()), text) if text else ""
 
 
+def warm_up() -> None:
+    """Load the Thai word list (about 6 s on a busy machine) before any reader waits for it."""
+    segment("ความสัมพันธ์ระหว่างรัสเซียและเกาหลีเหนือ")
+
+
 def _joined(*parts: str) -> str:
     return segment("\n".join(part for part in parts if part))
 
