@@ -121,3 +121,14 @@ def test_phone_reader_taps_through_without_scrolling_sideways(phone_page, live_s
     phone_page.wait_for_url("**/th/sources/*/")
     assert _too_wide(phone_page) <= 0  # a source page: the longest texts and addresses
     assert phone_page.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_on_a_phone_the_first_event_is_on_the_first_screen(
+    phone_page, live_server, seeded, language
+):
+    phone_page.goto(f"{live_server.url}/{language}/")
+    phone_page.screenshot(path=f"/tmp/phone-{language}.png")
+    first = phone_page.locator("li.event").first.bounding_box()
+    height = phone_page.viewport_size["height"]
+    assert first["y"] < height - 60, f"the first event begins at {first['y']:.0f} px of {height}"
