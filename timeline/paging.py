@@ -48,7 +48,7 @@ def _years(events) -> dict[int, int]:
         events.order_by()
         .annotate(year=ExtractYear("sort_start"))
         .values("year")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", distinct=True))  # an event joined twice counts once
         .order_by("year")
     )
     return {row["year"]: row["n"] for row in rows}
@@ -58,14 +58,17 @@ def _page_of(before: int, size: int) -> int:
     return before // size + 1
 
 
-def timeline_page(*, events, page: str | int | None, size: int, eras=()) -> TimelinePage:
-    """The page ``page`` (the last one if None) of ``events`` (ordered as the timeline),
-    with the pages where each of ``eras`` and each decade begins."""
+def timeline_page(
+    *, events, page: str | int | None, size: int, eras=(), latest_first: bool = True
+) -> TimelinePage:
+    """The page ``page`` of ``events`` (ordered as the timeline; without a number, the last
+    page, or the first if not ``latest_first``), with the pages where each of ``eras`` and
+    each decade begins."""
     years = _years(events)
     before_year = dict(zip(years, accumulate([0, *years.values()]), strict=False))
     total = sum(years.values())
     paginator = CountedPaginator(events, size, count=total)
-    number = paginator.num_pages if page in (None, "") else page
+    number = page if page not in (None, "") else paginator.num_pages if latest_first else 1
     result = TimelinePage(page=paginator.get_page(number))
 
     def first_at_or_after(year: int) -> int | None:

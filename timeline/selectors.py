@@ -87,18 +87,30 @@ def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
 
 
 def source_detail_queryset(*, sources):
-    """The source page's query: its events, public notes, quotes and published translations."""
+    """The source page's query: its public notes, quotes and published translations (its
+    events come a page at a time: ``source_events``)."""
     return sources.select_related("translation_of").prefetch_related(
-        Prefetch("events", public_events().for_timeline().distinct()),
         Prefetch("notes", public_notes()),
         Prefetch("quotes", Quote.objects.select_related("person")),  # its own: seen with it
         Prefetch("translations", public_sources()),
     )
 
 
+def source_events(source):
+    """The published events that cite ``source``, in timeline order."""
+    return (
+        public_events().for_timeline().filter(citations__source=source).distinct().order_by(*ORDER)
+    )
+
+
+def person_events(person):
+    """The published events ``person`` takes part in, in timeline order."""
+    return public_events().for_timeline().filter(people=person).order_by(*ORDER)
+
+
 def person_detail_queryset():
+    """The person page's query (its events come a page at a time: ``person_events``)."""
     return Person.objects.prefetch_related(
-        Prefetch("events", public_events().for_timeline()),
         Prefetch("quotes", public_quotes()),
         "affiliations",
         "members",

@@ -43,13 +43,36 @@ class SourceListView(ListView):
         return selectors.with_event_count(sources)
 
 
-class SourceDetailView(PreviewMixin, DetailView):
+class RelatedEventsMixin:
+    """A page's events a page at a time (a source cited by thousands of events, a person in
+    thousands): ``events_of(obj)`` says which; ``?page=`` which page, the earliest first."""
+
+    def get_context_data(self, **kwargs):
+        page = paging.timeline_page(
+            events=self.events_of(self.object),
+            page=self.request.GET.get("page"),
+            size=settings.TIMELINE_PAGE_SIZE,
+            latest_first=False,
+        ).page
+        return super().get_context_data(
+            events=list(page.object_list),
+            page_obj=page,
+            previous_url=f"?page={page.previous_page_number()}" if page.has_previous() else "",
+            next_url=f"?page={page.next_page_number()}" if page.has_next() else "",
+            **kwargs,
+        )
+
+
+class SourceDetailView(RelatedEventsMixin, PreviewMixin, DetailView):
     model = Source
     template_name = "timeline/source_detail.html"
     context_object_name = "source"
 
     def get_queryset(self):
         return selectors.source_detail_queryset(sources=self.base_queryset())
+
+    def events_of(self, source):
+        return selectors.source_events(source)
 
 
 class PersonListView(ListView):
@@ -60,12 +83,15 @@ class PersonListView(ListView):
         return selectors.with_event_count(Person.objects.all())
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(RelatedEventsMixin, DetailView):
     template_name = "timeline/person_detail.html"
     context_object_name = "person"
 
     def get_queryset(self):
         return selectors.person_detail_queryset()
+
+    def events_of(self, person):
+        return selectors.person_events(person)
 
 
 @dataclass

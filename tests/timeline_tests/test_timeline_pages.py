@@ -130,3 +130,25 @@ def test_the_embed_shows_a_page_with_links_to_the_others(client, settings):
     assert html.count('class="event-title"') <= 50
     assert 'rel="prev" href="?page=' in html
     assert "frame-ancestors *" in client.get("/en/embed/")["Content-Security-Policy"]
+
+
+def test_a_source_and_a_person_show_their_many_events_a_page_at_a_time(client, settings):
+    from newsroom.models import Person, Source
+    from timeline.models import Citation
+
+    settings.TIMELINE_PAGE_SIZE = 50
+    source, person = Source.objects.published().first(), Person.objects.first()
+    archive = _archive(120)
+    Citation.objects.bulk_create(Citation(event=e, source=source, passage="…") for e in archive)
+    person.events.add(*archive)
+    for url, events in (
+        (f"/en/sources/{source.slug}/", Event.objects.published().filter(citations__source=source)),
+        (f"/en/people/{person.slug}/", Event.objects.published().filter(people=person)),
+    ):
+        ordered = list(events.distinct().order_by("sort_start", "sort_end", "slug"))
+        first = client.get(url).content.decode()
+        assert _titles(first) == [e.slug for e in ordered[:50]]
+        assert 'rel="next" href="?page=2"' in first
+        last = client.get(f"{url}?page=3").content.decode()
+        assert _titles(last) == [e.slug for e in ordered[100:150]]
+        assert 'rel="prev" href="?page=2"' in last
