@@ -1,4 +1,6 @@
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -160,7 +162,19 @@ def test_bounds_agree_with_the_edtf_package():
         assert (ours.lower, ours.upper) == expected, text
 
 
-@pytest.mark.parametrize("bad", ["197X-05", "2025-XX-05", "0000", "2023-02-29", "2025-21"])
-def test_dates_edtf_levels_we_do_not_take_are_refused(bad):
+@pytest.mark.parametrize("bad", ["0000", "2023-02-29", "2025-42", "2025-21-01", "197X-13"])
+def test_dates_that_edtf_does_not_have_or_we_cannot_store_are_refused(bad):
     with pytest.raises(ValidationError):
         parse_fuzzy_date(bad)
+
+
+def test_every_seed_date_keeps_the_bounds_it_was_stored_with():
+    seed = json.loads((Path(__file__).parents[2] / "fixtures" / "seed.json").read_text())
+    events = [row["fields"] for row in seed if row["model"] == "timeline.event"]
+    assert events
+    for event in events:
+        fuzzy = parse_fuzzy_date(event["date"])
+        stored = (event["date_start"], event["date_end"])
+        assert (str(fuzzy.lower), str(fuzzy.upper)) == stored, event["date"]
+        precisions = (fuzzy.start.precision, fuzzy.end.precision)
+        assert precisions == (event["start_precision"], event["end_precision"])
