@@ -39,7 +39,7 @@ def test_display_date_override_wins_per_language():
         display_date_th="",
     )
     assert event.date_label("en") == "mid-1950s to the 1960s"
-    assert event.date_label("th") == "ราว กลางปี พ.ศ. 2498 ถึง พ.ศ. 2512"
+    assert event.date_label("th") == "ราวกลางปี พ.ศ. 2498 ถึงปี พ.ศ. 2512"
 
 
 def test_thai_text_is_cleaned_on_save_in_every_translated_field():

@@ -174,3 +174,17 @@ def test_corrections_show_on_the_event_page_with_their_date(client):
     html = client.get(f"/en/events/{event.slug}/").content.decode()
     assert note.text_en.split("“")[0] in html
     assert f'datetime="{note.noted_on:%Y-%m-%d}"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("th", ["ราวปี พ.ศ. 2498", "ตั้งแต่ปี พ.ศ. 2565 เป็นต้นมา", "ราวคริสต์ทศวรรษ 1970"]),
+        ("en", ["about 1955", "since 2022", "from 2022 (end unknown)", "around the 1970s"]),
+    ],
+)
+def test_the_about_page_shows_date_examples_as_the_timeline_labels_them(client, lang, labels):
+    html = client.get(f"/{lang}/about/").content.decode()
+    assert "<code>2022/..</code>" in html and "<code>197X~</code>" in html
+    for label in labels:
+        assert f"<td>{label}</td>" in html
