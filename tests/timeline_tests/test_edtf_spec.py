@@ -96,3 +96,10 @@ def test_a_set_keeps_its_members_for_the_label():
 def test_forms_outside_the_specification_stay_refused(bad):
     with pytest.raises(ValidationError):
         parse_fuzzy_date(bad)
+
+
+def test_the_out_of_range_message_speaks_thai_to_thai_editors():
+    with pytest.raises(ValidationError) as error:
+        parse_fuzzy_date("-1985")
+    with translation.override("th"):
+        assert "อยู่นอกช่วงปีที่ไทม์ไลน์นี้เก็บได้" in error.value.messages[0]
