@@ -309,6 +309,8 @@ def _set(text: str) -> FuzzyDate:
     ends = [m.end for m in members]
     start = None if None in starts else min(starts, key=lambda p: p.lower)
     end = None if None in ends else max(ends, key=lambda p: p.upper)
+    if start is None and end is None:  # "[..1760,1800..]": any time at all
+        raise ValidationError(_("A period needs at least one known end."), code="invalid")
     return FuzzyDate(
         text,
         start,

@@ -103,3 +103,16 @@ def test_the_out_of_range_message_speaks_thai_to_thai_editors():
         parse_fuzzy_date("-1985")
     with translation.override("th"):
         assert "อยู่นอกช่วงปีที่ไทม์ไลน์นี้เก็บได้" in error.value.messages[0]
+
+
+def test_a_set_open_at_both_ends_is_refused_as_saying_nothing():
+    with translation.override("en"), pytest.raises(ValidationError, match="one known end"):
+        parse_fuzzy_date("[..1760,1800..]")
+
+
+@pytest.mark.parametrize("edtf", ["2001-21", "[..1760-12-03]", "{1960,1961-12}", "156X-12-25"])
+def test_every_new_form_makes_a_timelinejs_slide(edtf):
+    from timeline.timelinejs import slide_dates
+
+    dates = slide_dates(parse_fuzzy_date(edtf))
+    assert dates["start_date"]["year"] in (1560, 1760, 1960, 2001)
