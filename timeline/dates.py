@@ -24,7 +24,7 @@ OPEN, UNKNOWN = "..", ""
 OPEN_ENDS = {UNKNOWN, OPEN}
 MIN_YEAR, MAX_YEAR = 1, 9999  # what a DateField holds, on SQLite and PostgreSQL alike
 _Q = r"[~?%]"
-_PART = re.compile(
+EDTF_DATE = re.compile(
     rf"^(?P<yq>{_Q})?(?P<year>Y-?\d+(?:E\d+)?|-?[\dX]{{4}})(?:S(?P<sig>\d+))?(?P<yt>{_Q})?"
     rf"(?:-(?P<mq>{_Q})?(?P<month>[\dX]{{2}})(?P<mt>{_Q})?"
     rf"(?:-(?P<dq>{_Q})?(?P<day>[\dX]{{2}})(?P<dt>{_Q})?)?)?"
@@ -238,7 +238,7 @@ def _check_time(match: re.Match, text: str) -> None:
 @lru_cache(maxsize=65536)
 def _parse_part(text: str) -> DatePart:
     """One EDTF date of any level that names a day, month, season, year or span of years."""
-    match = _PART.match(text)
+    match = EDTF_DATE.match(text)
     if not match:
         raise _invalid(text)
     _check_time(match, text)

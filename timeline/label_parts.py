@@ -4,7 +4,7 @@ groupings, unspecified digits inside a date, and significant digits ("1950S2")."
 import re
 
 from newsroom.calendar import BE_OFFSET, MONTHS
-from timeline.dates import _PART, DatePart
+from timeline.dates import EDTF_DATE, DatePart
 
 SEASON_WORDS = {
     "th": ("ฤดูใบไม้ผลิ", "ฤดูร้อน", "ฤดูใบไม้ร่วง", "ฤดูหนาว"),
@@ -71,7 +71,7 @@ def _within_year(part: DatePart, month: str | None, day: str | None, language: s
 def special_label(part: DatePart | None, language: str) -> str | None:
     """The label of a season, of unspecified digits inside a date or of significant digits;
     ``None`` for the forms a precision says (``timeline.labels`` says those)."""
-    match = part and _PART.match(part.text)
+    match = part and EDTF_DATE.match(part.text)
     if not match:
         return None
     year, month, day = match["year"], match["month"], match["day"]
