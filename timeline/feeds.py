@@ -46,6 +46,8 @@ class EventFeed(Feed):
     )
     description_template = "timeline/feed_description.html"
     item_guid_is_permalink = False
+    # RFC 4287 wants an author on the feed or on every entry: the publication writes them.
+    author_name = gettext_lazy("Russia–North Korea: a timeline")
 
     def link(self):
         return reverse("timeline:event-list")
@@ -60,7 +62,8 @@ class EventFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.changed_at
+        """Its last change: a correction, a republication, or any edit of the event itself."""
+        return max(item.changed_at, item.updated_at)
 
     def item_guid(self, item):
         return uuid.uuid5(ENTRY_NAMESPACE, f"event:{item.pk}:{get_language()}").urn

@@ -4,7 +4,7 @@
 from newsroom.i18n import localized
 from newsroom.publishing import jsonld
 from timeline import dates
-from timeline.dates import DatePart, Precision
+from timeline.dates import DatePart
 
 
 def iso_date(part: DatePart, *, end: bool = False) -> str:
@@ -13,25 +13,27 @@ def iso_date(part: DatePart, *, end: bool = False) -> str:
 
 
 def _about(event) -> dict:
+    """The Event with only the ends its date gives: an open or unknown end is left out."""
     fuzzy = event.fuzzy_date
     about = {"@type": "Event", "name": localized(event, "title").text}
-    start, end = fuzzy.start or fuzzy.end, fuzzy.end or fuzzy.start
-    about["startDate"] = iso_date(start)
-    if fuzzy.is_interval or start.precision in (Precision.DECADE, Precision.CENTURY):
-        about["endDate"] = iso_date(end, end=True)
+    if fuzzy.start:
+        about["startDate"] = iso_date(fuzzy.start)
+    if fuzzy.end and (fuzzy.is_interval or fuzzy.members or fuzzy.end.spans):
+        about["endDate"] = iso_date(fuzzy.end, end=True)
     return about
 
 
-def event_data(event, *, build_url, language: str, image: str) -> dict:
+def event_data(event, *, build_url, image: str) -> dict:
     """The event page: an Article about the event, citing its published sources."""
     sources = {c.source.pk: c.source for c in event.citations.all()}.values()
     page = build_url(event.get_absolute_url())
+    headline = localized(event, "title")
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": localized(event, "title").text,
+        "headline": headline.text,
         "description": localized(event, "summary").text,
-        "inLanguage": language,
+        "inLanguage": headline.language,  # a fallback shows (and is in) the other language
         "url": page,
         "mainEntityOfPage": page,
         "image": image,

@@ -229,8 +229,11 @@ class Event(PublishableModel):
     def machine_date(self) -> str:
         """The value for <time datetime>: set only for a single day, month or year."""
         precise = self.start_precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)
-        if self.fuzzy_date.is_interval or not precise or not self.date_start:
+        fuzzy = self.fuzzy_date
+        if fuzzy.is_interval or fuzzy.members or not precise or not self.date_start:
             return ""
+        if fuzzy.start.spans:  # a season is its months: no one month to give
+            return iso_date(self.date_start, Precision.YEAR)
         return iso_date(self.date_start, self.start_precision)
 
     @property

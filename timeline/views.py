@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Person, Source, is_public
 from newsroom.translations.status import original_updated
-from timeline import paging, search, selectors, timelinejs
+from timeline import labels, paging, search, selectors, timelinejs
 from timeline.forms import SearchForm
 from timeline.models import Era, Event, Topic
 
@@ -183,7 +183,8 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         sources = selectors.public_sources().select_related("translation_of")
-        return super().get_context_data(sources=sources, **kwargs)
+        dates = labels.examples(get_language())
+        return super().get_context_data(sources=sources, date_examples=dates, **kwargs)
 
 
 def timeline_json(request):

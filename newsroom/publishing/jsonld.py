@@ -1,9 +1,9 @@
 """schema.org structured data (JSON-LD): what every page shares, and the source pages.
 
-A source page is a ``CreativeWork`` (the event pages' ``Article`` is in
-``timeline/jsonld.py``). Public corrections are ``CorrectionComment``s, as schema.org has
-them. Everything is built from what the page already shows (prefetched), plus one query
-for when the item went public.
+A source page is an ``ItemPage`` about a ``CreativeWork``, a person page a ``ProfilePage``
+about a ``Person`` (the event pages' ``Article`` is in ``timeline/jsonld.py``). Public
+corrections are ``CorrectionComment``s, as schema.org has them. Everything is built from
+what the page already shows (prefetched), plus one query for when the item went public.
 """
 
 import json
@@ -86,19 +86,62 @@ def work(source, build_url) -> dict:
 
 
 def source_data(source, *, build_url) -> dict:
-    """The source page: the document itself, in its own language."""
-    data = {
-        "@context": "https://schema.org",
+    """The source page: a page in the reader's language about the document in its own.
+
+    The page's ``inLanguage`` is the language of the title it shows (a fallback shows the
+    other one); the document's is the language it was published in.
+    """
+    shown = localized(source, "title")
+    document = {
         **work(source, build_url),
-        "description": localized(source, "summary").text,
-        "mainEntityOfPage": build_url(source.get_absolute_url()),
         "correction": corrections(source.notes.all()),
         "workTranslation": [work(t, build_url) for t in source.translations.all()],
         # Its datePublished is the original's (from work()), not the day we put it online.
         "dateModified": times(source, "source")["dateModified"],
     }
     if source.author:
-        data["author"] = {"@type": "Person", "name": source.author}
+        document["author"] = {"@type": "Person", "name": source.author}
     if source.translation_of:
-        data["translationOfWork"] = work(source.translation_of, build_url)
-    return compact(data)
+        document["translationOfWork"] = work(source.translation_of, build_url)
+    return compact(
+        {
+            "@context": "https://schema.org",
+            "@type": "ItemPage",
+            "name": shown.text,
+            "description": localized(source, "summary").text,
+            "inLanguage": shown.language,
+            "url": build_url(source.get_absolute_url()),
+            "mainEntity": compact(document),
+        }
+    )
+
+
+def person_data(person, *, build_url) -> dict:
+    """The person page: a ProfilePage about a Person (or an Organization), in the language
+    its name is shown in; no ``sameAs``, as we keep no other address for anyone."""
+    name = localized(person, "name")
+    entity = {
+        "@type": "Organization" if person.kind == "organisation" else "Person",
+        "name": name.text,
+        "description": localized(person, "role").text,
+        "url": build_url(person.get_absolute_url()),
+        "memberOf": [_party(p, build_url) for p in person.affiliations.all()],
+        "member": [_party(p, build_url) for p in person.members.all()],
+    }
+    return compact(
+        {
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "name": name.text,
+            "inLanguage": name.language,
+            "url": entity["url"],
+            "dateModified": person.updated_at.isoformat(),
+            "mainEntity": compact(entity),
+        }
+    )
+
+
+def _party(person, build_url) -> dict:
+    kind = "Organization" if person.kind == "organisation" else "Person"
+    url = build_url(person.get_absolute_url())
+    return {"@type": kind, "name": localized(person, "name").text, "url": url}

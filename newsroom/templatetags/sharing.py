@@ -30,3 +30,9 @@ def page_language(context) -> str:
 def source_jsonld(context, source):
     data = jsonld.source_data(source, build_url=context["request"].build_absolute_uri)
     return mark_safe(jsonld.to_script(data))  # escaped by to_script, as json_script does
+
+
+@register.simple_tag(takes_context=True)
+def person_jsonld(context, person):
+    data = jsonld.person_data(person, build_url=context["request"].build_absolute_uri)
+    return mark_safe(jsonld.to_script(data))  # escaped by to_script, as json_script does

@@ -1,4 +1,6 @@
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -108,14 +110,52 @@ def test_buddhist_era_year_message_gives_the_christian_era_year():
     [
         ("1945/1948", "", "พ.ศ. 2488–2491", "1945–1948"),
         ("197X", "", "คริสต์ทศวรรษ 1970", "1970s"),
-        ("195X/196X", "mid", "กลางคริสต์ทศวรรษ 1950 ถึง คริสต์ทศวรรษ 1960", "mid-1950s to 1960s"),
+        ("195X/196X", "mid", "กลางคริสต์ทศวรรษ 1950 ถึงคริสต์ทศวรรษ 1960", "mid-1950s to the 1960s"),
+        ("195X/196X", "", "คริสต์ทศวรรษ 1950 ถึงคริสต์ทศวรรษ 1960", "1950s to the 1960s"),
+        ("197X~", "", "ราวคริสต์ทศวรรษ 1970", "around the 1970s"),
+        ("195X~", "mid", "ราวกลางคริสต์ทศวรรษ 1950", "around the mid-1950s"),
+        ("19XX~", "", "ราวคริสต์ศตวรรษที่ 20", "around the 20th century"),
+        ("1955~", "", "ราวปี พ.ศ. 2498", "about 1955"),
+        ("2025-08-22~", "", "ราววันที่ 22 สิงหาคม 2568", "about 22 August 2025"),
         ("2025-04", "", "เมษายน 2568", "April 2025"),
         ("2025-08-22", "", "22 สิงหาคม 2568", "22 August 2025"),
         ("2012", "", "พ.ศ. 2555", "2012"),
         ("2012", "early", "ต้นปี พ.ศ. 2555", "early 2012"),
-        ("2024-10~", "", "ราว ตุลาคม 2567", "about October 2024"),
+        ("2024-10~", "", "ราวเดือนตุลาคม 2567", "about October 2024"),
         ("1988?", "", "พ.ศ. 2531 (ไม่แน่ชัด)", "1988 (uncertain)"),
-        ("2022/..", "", "ตั้งแต่ พ.ศ. 2565", "from 2022"),
+        ("2022/..", "", "ตั้งแต่ปี พ.ศ. 2565 เป็นต้นมา", "since 2022"),
+        ("2022/", "", "ตั้งแต่ปี พ.ศ. 2565 (ไม่ทราบว่าสิ้นสุดเมื่อใด)", "from 2022 (end unknown)"),
+        ("../1950", "", "จนถึงปี พ.ศ. 2493", "until 1950"),
+        ("/1950", "", "จนถึงปี พ.ศ. 2493 (ไม่ทราบว่าเริ่มเมื่อใด)", "until 1950 (start unknown)"),
+        ("197X/..", "", "ตั้งแต่คริสต์ทศวรรษ 1970 เป็นต้นมา", "since the 1970s"),
+        ("2001-21", "", "ฤดูใบไม้ผลิ พ.ศ. 2544", "spring 2001"),
+        ("2001-29", "", "ฤดูใบไม้ผลิ พ.ศ. 2544 (ซีกโลกใต้)", "spring 2001 (southern hemisphere)"),
+        ("2001-34", "", "ไตรมาสที่ 2 ของปี พ.ศ. 2544", "second quarter of 2001"),
+        ("2001-40", "", "ครึ่งที่ 1 ของปี พ.ศ. 2544", "first half of 2001"),
+        (
+            "[1667,1668,1670..1672]",
+            "",
+            "พ.ศ. 2210, พ.ศ. 2211 หรือ พ.ศ. 2213–2215",
+            "1667, 1668 or 1670–1672",
+        ),
+        ("{1960,1961-12}", "", "พ.ศ. 2503 และ ธันวาคม 2504", "1960 and December 1961"),
+        ("[..1760-12-03]", "", "3 ธันวาคม 2303 หรือก่อนหน้านั้น", "3 December 1760 or earlier"),
+        ("156X-12-25", "", "25 ธันวาคม ในคริสต์ทศวรรษ 1560", "25 December in the 1560s"),
+        ("XXXX-12-XX", "", "ธันวาคม ไม่ทราบปี", "December, year unknown"),
+        ("1984-1X", "", "ตุลาคม–ธันวาคม 2527", "October–December 1984"),
+        (
+            "?2004-06-~11",
+            "",
+            "11 มิถุนายน 2547 (ปีไม่แน่ชัด วันโดยประมาณ)",
+            "11 June 2004 (year uncertain, day approximate)",
+        ),
+        (
+            "1950S2",
+            "",
+            "ปีใดปีหนึ่งใน พ.ศ. 2443–2542 (น่าจะเป็น พ.ศ. 2493)",
+            "a year in 1900–1999, probably 1950",
+        ),
+        ("1985-04-12T23:20:30+04:30", "", "12 เมษายน 2528", "12 April 1985"),
         ("19XX", "", "คริสต์ศตวรรษที่ 20", "20th century"),
     ],
 )
@@ -160,7 +200,33 @@ def test_bounds_agree_with_the_edtf_package():
         assert (ours.lower, ours.upper) == expected, text
 
 
-@pytest.mark.parametrize("bad", ["197X-05", "2025-XX-05", "0000", "2023-02-29", "2025-21"])
-def test_dates_edtf_levels_we_do_not_take_are_refused(bad):
+@pytest.mark.parametrize("bad", ["0000", "2023-02-29", "2025-42", "2025-21-01", "197X-13"])
+def test_dates_that_edtf_does_not_have_or_we_cannot_store_are_refused(bad):
     with pytest.raises(ValidationError):
         parse_fuzzy_date(bad)
+
+
+def test_every_seed_date_keeps_the_bounds_it_was_stored_with():
+    seed = json.loads((Path(__file__).parents[2] / "fixtures" / "seed.json").read_text())
+    events = [row["fields"] for row in seed if row["model"] == "timeline.event"]
+    assert events
+    for event in events:
+        fuzzy = parse_fuzzy_date(event["date"])
+        stored = (event["date_start"], event["date_end"])
+        assert (str(fuzzy.lower), str(fuzzy.upper)) == stored, event["date"]
+        precisions = (fuzzy.start.precision, fuzzy.end.precision)
+        assert precisions == (event["start_precision"], event["end_precision"])
+
+
+def test_the_seed_says_its_range_of_decades_as_the_generated_labels_do():
+    seed = json.loads((Path(__file__).parents[2] / "fixtures" / "seed.json").read_text())
+    (event,) = [
+        row["fields"]
+        for row in seed
+        if row["model"] == "timeline.event"
+        and row["fields"]["display_date_en"] == "mid-1950s to the 1960s"
+    ]
+    decades = parse_fuzzy_date("195X/196X")
+    for language in ("th", "en"):
+        generated = date_label(decades, language=language, start_qualifier="mid")
+        assert event[f"display_date_{language}"] == generated

@@ -168,3 +168,24 @@ def test_the_feed_costs_the_same_queries_for_few_or_many_events(client):
             event=citation.event, kind="correction", noted_on=datetime.date(2025, 1, 1), text_en="x"
         )
     assert _feed_queries(client) == few
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "Russia–North Korea: a timeline")])
+def test_the_atom_feed_names_the_publication_as_its_author(client, lang, name):
+    feed, entries = atom_entries(client, lang)
+    authors = feed.findall(f"{ATOM}author")
+    assert [a.findtext(f"{ATOM}name") for a in authors] == [name]  # RFC 4287, 4.1.1
+    assert entries and all(e.find(f"{ATOM}updated") is not None for e in entries)
+    thai, _entries = atom_entries(client, "th")
+    assert thai.find(f"{ATOM}author").findtext(f"{ATOM}name")
+
+
+def test_an_entry_is_updated_when_its_event_is_and_no_other(client, later):
+    edited = Event.objects.published().get(date="2012")
+    other = Event.objects.published().get(date="2018")
+    Event.objects.filter(pk=edited.pk).update(updated_at=later(1))
+    _feed, entries = atom_entries(client)
+    updated = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}updated") for e in entries}
+    assert datetime.datetime.fromisoformat(updated[edited.title_en]) == later(1)
+    assert datetime.datetime.fromisoformat(updated[other.title_en]) < later(1)
+    assert _feed.findtext(f"{ATOM}updated") == updated[edited.title_en]  # the feed's newest

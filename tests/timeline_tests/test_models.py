@@ -39,7 +39,7 @@ def test_display_date_override_wins_per_language():
         display_date_th="",
     )
     assert event.date_label("en") == "mid-1950s to the 1960s"
-    assert event.date_label("th") == "ราว กลางปี พ.ศ. 2498 ถึง พ.ศ. 2512"
+    assert event.date_label("th") == "ราวกลางปี พ.ศ. 2498 ถึงปี พ.ศ. 2512"
 
 
 def test_thai_text_is_cleaned_on_save_in_every_translated_field():
@@ -91,3 +91,11 @@ def test_machine_readable_date_only_for_single_days_months_and_years():
     assert EventFactory(date="2012").machine_date == "2012"
     assert EventFactory(date="197X").machine_date == ""
     assert EventFactory(date="1945/1948").machine_date == ""
+
+
+@pytest.mark.parametrize(
+    ("edtf", "machine"),
+    [("2001-21", "2001"), ("[1667,1668]", ""), ("1985-04-12T23:20:30Z", "1985-04-12")],
+)
+def test_a_season_or_a_set_gives_no_false_machine_date(edtf, machine):
+    assert EventFactory(date=edtf).machine_date == machine

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.staticfiles import finders
 
-from newsroom.models import Note, Source
+from newsroom.models import Note, Person, Source
 from tests.factories import CitationFactory, EventFactory
 from timeline.models import Event
 
@@ -107,16 +107,62 @@ def test_an_event_page_describes_itself_as_an_article_about_an_event(client, lan
 def test_a_source_page_describes_the_document_in_its_own_language(client):
     source = Source.objects.published().get(notes__kind="correction")
     (block,) = head(client, f"/en/sources/{source.slug}/").jsonld
-    data = json.loads(block)
+    page = json.loads(block)
+    assert page["@type"] == "ItemPage" and page["inLanguage"] == "en"
+    assert page["name"] == source.title_en
+    data = page["mainEntity"]
     assert data["@type"] == "CreativeWork"
     assert data["name"] == getattr(source, f"title_{source.language}")
     assert data["inLanguage"] == source.language
     assert len(data["correction"]) == source.notes.filter(kind="correction").count() == 1
     translated = Source.objects.published().exclude(translation_of=None).first()
-    data = json.loads(head(client, f"/en/sources/{translated.slug}/").jsonld[0])
+    data = json.loads(head(client, f"/en/sources/{translated.slug}/").jsonld[0])["mainEntity"]
     assert data["translationOfWork"]["url"].endswith(f"/{translated.translation_of.slug}/")
     assert data["datePublished"] == translated.published_on.isoformat()
     assert data["publisher"] == {"@type": "NewsMediaOrganization", "name": translated.publisher}
+
+
+def test_pages_say_the_language_of_the_text_they_show_even_a_fallback(client):
+    source = Source.objects.published().filter(language="th").first()
+    Source.objects.filter(pk=source.pk).update(title_en="", summary_en="")
+    page = json.loads(head(client, f"/en/sources/{source.slug}/").jsonld[0])
+    assert page["inLanguage"] == "th" and page["name"] == source.title_th
+    event = EventFactory(slug="thai-only", title_th="เฉพาะภาษาไทย", title_en="")
+    article = json.loads(head(client, f"/en/events/{event.slug}/").jsonld[0])
+    assert article["inLanguage"] == "th" and article["headline"] == "เฉพาะภาษาไทย"
+
+
+@pytest.mark.parametrize(
+    ("edtf", "dates"),
+    [
+        ("1985-04-12/..", {"startDate": "1985-04-12"}),
+        ("1985-04-12/", {"startDate": "1985-04-12"}),
+        ("../1950", {"endDate": "1950"}),
+        ("2025-08-22", {"startDate": "2025-08-22"}),
+        ("197X", {"startDate": "1970", "endDate": "1979"}),
+        ("2001-21", {"startDate": "2001-03", "endDate": "2001-05"}),
+        ("1945/1948", {"startDate": "1945", "endDate": "1948"}),
+        ("[1667,1668,1670..1672]", {"startDate": "1667", "endDate": "1672"}),
+    ],
+)
+def test_the_event_in_json_ld_has_only_the_ends_its_date_gives(client, edtf, dates):
+    event = EventFactory(slug="dated", date=edtf)
+    about = json.loads(head(client, f"/en/events/{event.slug}/").jsonld[0])["about"]
+    assert {k: v for k, v in about.items() if k.endswith("Date")} == dates
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_person_page_is_a_profile_of_a_person_in_the_page_language(client, lang):
+    person = Person.objects.filter(kind="person").exclude(affiliations=None).first()
+    (block,) = head(client, f"/{lang}/people/{person.slug}/").jsonld
+    page = json.loads(block)
+    assert page["@context"] == "https://schema.org" and page["@type"] == "ProfilePage"
+    assert page["inLanguage"] == lang
+    entity = page["mainEntity"]
+    assert entity["@type"] == "Person" and entity["name"] == getattr(person, f"name_{lang}")
+    assert entity["url"] == f"http://testserver/{lang}/people/{person.slug}/"
+    assert entity["memberOf"][0]["@type"] == "Organization"
+    assert "sameAs" not in entity
 
 
 def test_a_hostile_title_cannot_break_out_of_the_json_ld(client):
@@ -174,3 +220,17 @@ def test_corrections_show_on_the_event_page_with_their_date(client):
     html = client.get(f"/en/events/{event.slug}/").content.decode()
     assert note.text_en.split("“")[0] in html
     assert f'datetime="{note.noted_on:%Y-%m-%d}"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("th", ["ราวปี พ.ศ. 2498", "ตั้งแต่ปี พ.ศ. 2565 เป็นต้นมา", "ราวคริสต์ทศวรรษ 1970"]),
+        ("en", ["about 1955", "since 2022", "from 2022 (end unknown)", "around the 1970s"]),
+    ],
+)
+def test_the_about_page_shows_date_examples_as_the_timeline_labels_them(client, lang, labels):
+    html = client.get(f"/{lang}/about/").content.decode()
+    assert "<code>2022/..</code>" in html and "<code>197X~</code>" in html
+    for label in labels:
+        assert f"<td>{label}</td>" in html

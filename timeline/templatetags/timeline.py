@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from newsroom.calendar import BUDDHIST_ERA_LANGUAGES
 from newsroom.publishing.jsonld import to_script
-from newsroom.templatetags.sharing import page_language, share_image_url
+from newsroom.templatetags.sharing import share_image_url
 from timeline import jsonld
 from timeline.labels import years_label
 
@@ -40,7 +40,6 @@ def event_jsonld(context, event):
     data = jsonld.event_data(
         event,
         build_url=request.build_absolute_uri,
-        language=page_language(context),
         image=share_image_url(context),
     )
     return mark_safe(to_script(data))  # escaped by to_script, as json_script does
