@@ -104,6 +104,28 @@ class FuzzyDate:
         return self.end.upper if self.end else None
 
 
+SORT_FIRST, SORT_LAST = date.min, date.max  # where an unknown start and an unknown end sort
+
+
+def sort_position(fuzzy: FuzzyDate) -> tuple[date, date]:
+    """Where an event with this date sits in the timeline: its bounds (an unknown start
+    first, an unknown end last), except for a period whose vague start (approximate or
+    uncertain) is a coarser span that holds its certain end: "shortly before August 2025"
+    (``2025~/2025-08``, some time in 2025 until August) sits where August 2025 begins, not
+    in January. A long period (``1955~/1969``) still sits where it begins."""
+    start, end = fuzzy.start, fuzzy.end
+    if (
+        fuzzy.is_interval
+        and start is not None
+        and end is not None
+        and (start.approximate or start.uncertain)
+        and not (end.approximate or end.uncertain)
+        and start.lower <= end.lower <= start.upper
+    ):
+        return end.lower, end.upper
+    return fuzzy.lower or SORT_FIRST, fuzzy.upper or SORT_LAST
+
+
 def _invalid(text: str) -> ValidationError:
     return ValidationError(
         _(

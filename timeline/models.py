@@ -1,7 +1,5 @@
 """The timeline: events with fuzzy dates, grouped in eras, tagged with topics, cited to sources."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -18,10 +16,17 @@ from newsroom.models import (
     import_export_permissions,
     publish_permission,
 )
-from timeline.dates import FuzzyDate, Precision, Qualifier, iso_date, parse_fuzzy_date
+from timeline.dates import (
+    SORT_FIRST,
+    SORT_LAST,
+    FuzzyDate,
+    Precision,
+    Qualifier,
+    iso_date,
+    parse_fuzzy_date,
+    sort_position,
+)
 from timeline.labels import ce_years, date_label
-
-SORT_FIRST, SORT_LAST = datetime.date.min, datetime.date.max  # an unknown start, end
 
 
 class Era(TimestampedModel):
@@ -195,8 +200,7 @@ class Event(PublishableModel):
             "date": text,
             "date_start": fuzzy.lower,
             "date_end": fuzzy.upper,
-            "sort_start": fuzzy.lower or SORT_FIRST,
-            "sort_end": fuzzy.upper or SORT_LAST,
+            **dict(zip(("sort_start", "sort_end"), sort_position(fuzzy), strict=True)),
             "start_precision": fuzzy.start.precision if fuzzy.start else "",
             "end_precision": fuzzy.end.precision if fuzzy.end else "",
         }

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from timeline import selectors
 from timeline.models import Era, Event, Topic
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,31 @@ def test_a_source_and_a_person_show_their_many_events_a_page_at_a_time(client, s
         last = client.get(f"{url}?page=3").content.decode()
         assert _titles(last) == [e.slug for e in ordered[100:150]]
         assert 'rel="prev" href="?page=2"' in last
+
+
+@pytest.mark.parametrize(
+    "edtf, sits_at",
+    [
+        ("2025~/2025-08", "2025-08-01"),  # some time in 2025, until August: "shortly before"
+        ("2025?/2025-08-15", "2025-08-15"),
+        ("1955~/1969", "1955-01-01"),  # a long period sits where it begins
+        ("2024-10~/2025-08", "2024-10-01"),
+        ("2025/2025-08", "2025-01-01"),  # a certain start decides
+        ("/2025-08", "0001-01-01"),  # an unknown start: first, as before
+    ],
+)
+def test_a_period_sits_where_a_reader_expects_it(edtf, sits_at):
+    assert Event.derived({"date": edtf})["sort_start"].isoformat() == sits_at
+
+
+def test_shortly_before_august_2025_comes_after_april_2025_everywhere(client):
+    shortly = Event.objects.get(slug="trump-orders-strikes-on-iran-nuclear-sites")
+    april = Event.objects.get(slug="north-korea-acknowledges-troops-in-kursk")
+    for path in ("/en/", "/en/embed/", f"/en/people/{shortly.people.first().slug}/"):
+        titles = _titles(client.get(path).content.decode())
+        if april.slug in titles and shortly.slug in titles:
+            assert titles.index(april.slug) < titles.index(shortly.slug), path
+    slides = [s["unique_id"] for s in client.get("/en/timeline.json").json()["events"]]
+    assert slides.index(april.slug) < slides.index(shortly.slug)
+    previous, _following = selectors.adjacent_events(event=shortly)
+    assert previous.sort_start >= april.sort_start
