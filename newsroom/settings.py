@@ -198,6 +198,12 @@ LOGGING = {
 # Imports: the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=500_000)
+# What one file may cost, checked while it is read (newsroom/imports/limits.py).
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELL_BYTES = env.int("IMPORT_MAX_CELL_BYTES", default=1024 * 1024)  # and CSV lines
+IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=200 * 1024 * 1024)  # unpacked
+IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)  # unpacked / packed
+IMPORT_MAX_JSON_DEPTH = env.int("IMPORT_MAX_JSON_DEPTH", default=10)
 
 # django-import-export: our own import log (ImportRecord) replaces its admin log entries;
 # import and export are permissions of their own (import_event, export_event, ...).
