@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -68,11 +69,31 @@ def import_table(
     importer = Importer(
         spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log, user=user or record.user
     )
-    report = importer.run(table)
+    try:
+        report = importer.run(table)
+    except BaseException:  # Ctrl-C, SIGTERM, a worker's timeout: the record must not say running
+        _interrupted(record)
+        raise
     if not report.ok:
         record.created_ids = []
     _finish(record, report)
     return report, record
+
+
+def _interrupted(record: ImportRecord) -> None:
+    """The import stopped half-way (its transaction rolled back): record it as failed."""
+    message = _(
+        "The import was interrupted before it ended: nothing was written. Import the file again."
+    )
+    record.state, record.finished_at, record.created_ids = (
+        ImportRecord.State.FAILED,
+        timezone.now(),
+        [],
+    )
+    record.errors = [str(message)]
+    # The database may be what failed: then the original error says more than this one.
+    with suppress(Exception):
+        record.save()
 
 
 def _import_comment(record: ImportRecord) -> str:

@@ -8,6 +8,8 @@ by gunicorn, against a migrated SQLite file: the clear message must come in unde
 
 import os
 import secrets
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -241,3 +243,34 @@ def test_the_command_refuses_a_hostile_file_quickly_and_clearly(site_env, hostil
     assert run.code == 1 and HOSTILE[name][1] in run.out, run.out
     assert "Traceback" not in run.out and "created" not in run.out
     assert run.seconds < SECONDS and run.peak < MEMORY
+
+
+def _record_states(env: dict) -> list[str]:
+    with sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///"), timeout=10) as db:
+        return [state for (state,) in db.execute("SELECT state FROM newsroom_importrecord")]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_an_import_stopped_half_way_is_recorded_as_failed(site_env, tmp_path, signum):
+    path = tmp_path / "many.csv"
+    rows = "".join(f"stopped-{index},2012,Event {index}\n" for index in range(60_000))
+    path.write_text("slug,date,title_en\n" + rows)
+    known = len(_record_states(site_env))
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "import_events", str(path)],
+        cwd=ROOT,
+        env=site_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while len(_record_states(site_env)) == known and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # well into the rows
+    assert child.poll() is None, "the import ended before it could be stopped"
+    child.send_signal(signum)
+    out = child.communicate(timeout=30)[0].decode()
+    assert child.returncode == 130 and "Interrupted: nothing was imported." in out, out
+    assert _record_states(site_env)[known:] == ["failed"]
+    with sqlite3.connect(site_env["DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM timeline_event").fetchone() == (0,)

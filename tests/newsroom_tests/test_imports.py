@@ -166,6 +166,33 @@ def test_one_invalid_row_writes_nothing_and_every_error_is_reported(tmp_path):
         assert expected in errors
 
 
+def test_a_failed_import_prints_its_reasons_and_no_counts_of_rows_not_written(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [ROWS[0], ["bad slug", "2012"]], encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"error\(s\): nothing was imported"):
+        call_command("import_events", str(path), stdout=out, stderr=err)
+    assert "row 3, slug:" in err.getvalue()
+    assert "created" not in out.getvalue() + err.getvalue()
+
+
+def test_an_interrupted_import_is_recorded_as_failed_and_writes_nothing(tmp_path):
+    from newsroom.imports.service import import_table
+    from newsroom.imports.specs import specs
+    from newsroom.imports.spreadsheets import open_table
+
+    def interrupt(report):
+        raise KeyboardInterrupt
+
+    rows = [[f"event-{index}", "2012", "", "", "ไทย"] for index in range(1500)]
+    table = open_table(write_csv(tmp_path / "many.csv", rows, encoding="utf-8"))
+    before = Event.objects.count()
+    with pytest.raises(KeyboardInterrupt):
+        import_table(spec=specs()["events"], table=table, on_batch=interrupt)
+    record = ImportRecord.objects.get()
+    assert record.state == "failed" and "interrupted" in record.errors[0]
+    assert record.finished_at and Event.objects.count() == before
+
+
 def test_buddhist_era_years_are_converted_and_listed(tmp_path):
     row = ["be-dated", "2568-08-22", *[""] * 2, "ปีพุทธศักราช", *[""] * 9, "draft"]
     output = run("import_events", str(write_csv(tmp_path / "be.csv", [row], encoding="cp874")))
