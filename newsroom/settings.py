@@ -218,8 +218,13 @@ TASKS = {
         "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
     }
 }
-# Files with more rows than this are imported in the background from the admin.
+# Files with more rows than this (estimated from their first MB), or larger, are imported in
+# the background from the admin, without being read in the request.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=5 * 1024 * 1024)
+# Days a background import's file is kept in the media folder once it ended (0: removed at
+# once); older ones are removed as imports end and by `manage.py prune_imports`.
+IMPORT_KEEP_FILES_DAYS = env.int("IMPORT_KEEP_FILES_DAYS", default=0)
 # Imports that write more rows than this at once have them search-indexed by the worker.
 SEARCH_INDEX_INLINE_ROWS = env.int("SEARCH_INDEX_INLINE_ROWS", default=100)
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")

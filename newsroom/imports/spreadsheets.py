@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import os
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
@@ -27,6 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from newsroom.imports.limits import (
+    MB,
     Limits,
     json_too_deep,
     longest_line,
@@ -175,6 +177,35 @@ def open_table(
         if next(_data_rows(records, table.headers, limits), None) is None:
             raise _error("header_only")
     return table
+
+
+def glance(path: Path, *, format: str, limits: Limits | None = None) -> int:
+    """The data rows a file holds, estimated from its size and first megabyte without parsing
+    it; what that look shows to be wrong (too large, a line too long, a workbook that unpacks
+    too far) is refused at once."""
+    limits = limits or Limits.from_settings()
+    _head(lambda: path.open("rb"), limits.max_bytes)
+    size = path.stat().st_size
+    with path.open("rb") as binary:
+        if format == "xlsx":
+            return _xlsx_rows(binary, limits)
+        head = binary.read(2 * max(MB, limits.max_cell_bytes))  # each line begun in the 1st half
+    if format == "csv" and (line := longest_line([head], limits.max_cell_bytes)):
+        raise _error("line", line=line, limit=megabytes(limits.max_cell_bytes))
+    return max(round(head.count(b"\n") * size / len(head)) - 1, 0)
+
+
+def _xlsx_rows(binary: IO[bytes], limits: Limits) -> int:
+    _check_xlsx(binary, limits)
+    try:
+        with zipfile.ZipFile(binary) as book:
+            sheets = [i for i in book.infolist() if i.filename.startswith("xl/worksheets/")]
+            sheet = min(sheets, key=lambda info: info.filename)
+            with book.open(sheet) as member:
+                head = member.read(MB)
+    except (zipfile.BadZipFile, OSError, ValueError):  # reading it will say what is wrong
+        return 0
+    return max(round(head.count(b"<row") * sheet.file_size / max(len(head), 1)) - 1, 0)
 
 
 def escape_formula(value: str) -> str:
@@ -345,11 +376,7 @@ def _csv_records(binary: IO[bytes], table: Table) -> Records:
 
 
 def _xlsx_records(binary: IO[bytes], table: Table) -> Records:
-    limits = table.limits
-    if problem := xlsx_too_big(binary, limits):
-        raise _error(
-            f"xlsx_{problem}", limit=megabytes(limits.max_xlsx_bytes), ratio=limits.max_xlsx_ratio
-        )
+    _check_xlsx(binary, table.limits)
     try:
         book = load_workbook(binary, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of errors for a damaged file
@@ -382,6 +409,13 @@ def _json_records(binary: IO[bytes], table: Table) -> Records:
         if any(isinstance(value, list | dict) for value in item.values()):
             raise _error("json_cell", row=number)
         yield number, [item.get(key) for key in keys]
+
+
+def _check_xlsx(binary: IO[bytes], limits: Limits) -> None:
+    if problem := xlsx_too_big(binary, limits):
+        raise _error(
+            f"xlsx_{problem}", limit=megabytes(limits.max_xlsx_bytes), ratio=limits.max_xlsx_ratio
+        )
 
 
 READERS: dict[str, Callable[[IO[bytes], Table], Records]] = {

@@ -6,19 +6,27 @@ by gunicorn, against a migrated SQLite file: the clear message must come in unde
 300 MB (the child's, or the worker's, peak resident memory).
 """
 
+import http.client
+import http.cookiejar
 import os
+import re
 import secrets
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.forms import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -36,6 +44,7 @@ def _env(folder: Path) -> dict:
         "CACHE_URL": "locmemcache://",
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
         "TMPDIR": str(folder / "tmp"),
     }
 
@@ -56,6 +65,7 @@ def site_env(tmp_path_factory) -> dict:
     env = _env(folder)
     _manage(env, "migrate", "--no-input", "-v0")
     _manage(env, "create_roles", "-v0")
+    _manage(env, "collectstatic", "--no-input", "-v0")
     out = _manage(env, "create_editor", "--username", "hostile")
     env["TEST_PASSWORD"] = out.split("not stored anywhere): ")[1].strip()
     return env
@@ -274,3 +284,163 @@ def test_an_import_stopped_half_way_is_recorded_as_failed(site_env, tmp_path, si
     assert _record_states(site_env)[known:] == ["failed"]
     with sqlite3.connect(site_env["DATABASE_URL"].removeprefix("sqlite:///")) as db:
         assert db.execute("SELECT count(*) FROM timeline_event").fetchone() == (0,)
+
+
+# Through the admin, served by gunicorn as in production (one sync worker, its 30 s timeout)
+
+
+def _hidden(html: str) -> dict:
+    return {
+        name: [value]
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    }
+
+
+class Admin:
+    """An editor signed in to the admin of a gunicorn started for one test."""
+
+    def __init__(self, env: dict, log: Path):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.server = subprocess.Popen(
+            [str(gunicorn), "newsroom.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("Accept-Language", "en")]
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = self.opener.open(f"{self.url}/admin/login/").read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        form = form_data(page, "login-form") | {
+            "username": ["hostile"],
+            "password": [env["TEST_PASSWORD"]],
+        }
+        self.opener.open(
+            f"{self.url}/admin/login/", urllib.parse.urlencode(form, doseq=True).encode()
+        )
+
+    def worker_peak(self) -> int:
+        """The worker's peak resident memory so far (VmHWM), in bytes."""
+        pid = int(Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children").read_text())
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) * 1024
+
+    def post(self, path: str, fields: dict, upload: Path | None = None):
+        """(status, body) of a multipart POST, the file streamed from disk."""
+        boundary = secrets.token_hex(16)
+        field = '--{}\r\nContent-Disposition: form-data; name="{}"\r\n\r\n{}\r\n'
+        parts = b"".join(
+            field.format(boundary, name, value).encode()
+            for name, values in fields.items()
+            for value in values
+        )
+        if upload:
+            parts += (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="import_file"; '
+                f'filename="{upload.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            ).encode()
+        end = f"\r\n--{boundary}--\r\n".encode()
+        size = len(parts) + (upload.stat().st_size if upload else 0) + len(end)
+
+        def body():
+            yield parts
+            if upload:
+                with upload.open("rb") as file:
+                    while chunk := file.read(MB):
+                        yield chunk
+            yield end
+
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.jar)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request(
+            "POST",
+            path,
+            body=body(),
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Content-Length": str(size),
+                "Cookie": cookies,
+                "Accept-Language": "en",
+                "Referer": self.url + path,
+            },
+        )
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    def upload(self, path: Path):
+        page = self.opener.open(f"{self.url}/admin/timeline/event/import/").read().decode()
+        options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', page)
+        formats = {label: value for value, label in options}
+        fields = _hidden(page)
+        fields["format"] = [
+            formats[
+                {".xlsx": "Excel workbook (XLSX)", ".json": "JSON"}.get(
+                    path.suffix, "CSV (encoding detected)"
+                )
+            ]
+        ]
+        return self.post("/admin/timeline/event/import/", fields, path)
+
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=20)
+
+
+@pytest.fixture
+def admin(site_env, tmp_path):
+    started = Admin(site_env, tmp_path / "gunicorn.log")
+    yield started
+    started.stop()
+
+
+def big_csv(path: Path) -> Path:
+    """200 MB of valid rows."""
+    row = "big-{:07d},2012,ปูตินเยือนเปียงยาง Putin visits Pyongyang," + "x" * 60 + "\n"
+    with path.open("w") as out:
+        out.write("slug,date,title_en,summary_en\n")
+        for start in range(0, 200 * MB // 128, 10_000):
+            out.write("".join(row.format(index) for index in range(start, start + 10_000)))
+    return path
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_the_admin_refuses_a_hostile_file_quickly_and_clearly(admin, hostile, name):
+    path = hostile(name)
+    started = time.monotonic()
+    status, html = admin.upload(path)
+    seconds, peak = time.monotonic() - started, admin.worker_peak()
+    print(f"admin {name}: {seconds:.2f} s, {peak / MB:.0f} MB")
+    assert status == 200 and HOSTILE[name][1] in html.replace("&#x27;", "'"), html[-3000:]
+    assert "process_import" not in html and "Traceback" not in html
+    assert seconds < SECONDS and peak < MEMORY
+
+
+def test_the_admin_sends_a_200_mb_file_to_the_background_without_reading_it(
+    admin, site_env, tmp_path
+):
+    path = big_csv(tmp_path / "big.csv")
+    started = time.monotonic()
+    status, html = admin.upload(path)
+    preview = time.monotonic() - started
+    assert status == 200 and "it is checked and imported in the background" in html, html[-3000:]
+    uploads = Path(site_env["TMPDIR"]) / "newsroom-imports"
+    assert len(list(uploads.iterdir())) == 1
+    started = time.monotonic()
+    status, _html = admin.post("/admin/timeline/event/process_import/", _hidden(html))
+    confirm, peak = time.monotonic() - started, admin.worker_peak()
+    print(f"admin 200 MB file: {preview:.2f} s + {confirm:.2f} s, {peak / MB:.0f} MB")
+    assert status == 302 and _record_states(site_env)[-1] == "queued"
+    assert not list(uploads.iterdir())  # moved to the media folder for the background import
+    assert preview < SECONDS and confirm < SECONDS and peak < MEMORY
