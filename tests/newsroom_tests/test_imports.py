@@ -200,6 +200,24 @@ def test_buddhist_era_years_are_converted_and_listed(tmp_path):
     assert Event.objects.get(slug="be-dated").date == "2025-08-22"
 
 
+def test_one_buddhist_era_rule_2400_is_kept_and_a_period_of_mixed_eras_refused(tmp_path):
+    rows = [
+        [slug, date, *[""] * 2, "ไทย", *[""] * 9, "draft"]
+        for slug, date in [("year-2400", "2400"), ("both-be", "2510/2568")]
+    ]
+    run("import_events", str(write_csv(tmp_path / "be.csv", rows, encoding="utf-8")))
+    assert Event.objects.get(slug="year-2400").date == "2400"  # as the admin keeps it
+    assert Event.objects.get(slug="both-be").date == "1967/2025"
+    mixed = [["mixed", "2000/2568", *[""] * 2, "ไทย", *[""] * 9, "draft"]]
+    with pytest.raises(CommandError):
+        run("import_events", str(write_csv(tmp_path / "mixed.csv", mixed, encoding="utf-8")))
+    assert (
+        "row 2, date: “2000/2568” mixes Buddhist Era (พ.ศ.) and Christian Era years. "
+        in (ImportRecord.objects.latest("pk").errors[0])
+    )
+    assert not Event.objects.filter(slug="mixed").exists()
+
+
 def test_thai_text_is_cleaned_as_on_save(tmp_path):
     row = ["artifact", "2012", "", "", "ผู้น\u0e4d\u0e32 พบปะะกับ", *[""] * 9, "draft"]
     run("import_events", str(write_csv(tmp_path / "a.csv", [row], encoding="utf-8")))
