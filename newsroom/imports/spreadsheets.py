@@ -319,10 +319,11 @@ def _check_text(opener: Opener, encoding: str, *, thai: bool = False) -> None:
     the offset in the file) if it fails, and refuse cp874 that is no Thai text."""
     decoder, offset, previous = codecs.getincrementaldecoder(encoding)(), 0, ""
     for chunk in chain(_chunks(opener), [b""]):
+        pending = len(decoder.getstate()[0])  # bytes of a character begun in the last chunk
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
-            error.start += offset
+            error.start += offset - pending
             raise
         if "\x00" in text:
             raise _error("nul")
@@ -334,8 +335,13 @@ def _check_text(opener: Opener, encoding: str, *, thai: bool = False) -> None:
 
 
 def _line_at(opener: Opener, offset: int) -> int:
-    with opener() as binary:
-        return binary.read(offset).count(b"\n") + 1
+    line, read = 1, 0
+    for chunk in _chunks(opener):
+        line += chunk.count(b"\n", 0, max(offset - read, 0))
+        read += len(chunk)
+        if read >= offset:
+            break
+    return line
 
 
 def _delimiter(opener: Opener, encoding: str) -> str:

@@ -7,6 +7,7 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord
@@ -186,7 +187,7 @@ def test_an_interrupted_import_is_recorded_as_failed_and_writes_nothing(tmp_path
     rows = [[f"event-{index}", "2012", "", "", "ไทย"] for index in range(1500)]
     table = open_table(write_csv(tmp_path / "many.csv", rows, encoding="utf-8"))
     before = Event.objects.count()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), translation.override("en"):
         import_table(spec=specs()["events"], table=table, on_batch=interrupt)
     record = ImportRecord.objects.get()
     assert record.state == "failed" and "interrupted" in record.errors[0]
