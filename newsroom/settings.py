@@ -201,6 +201,12 @@ LOGGING = {
 # Imports: the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=500_000)
+# What one file may cost, checked while it is read (newsroom/imports/limits.py).
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELL_BYTES = env.int("IMPORT_MAX_CELL_BYTES", default=1024 * 1024)  # and CSV lines
+IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=200 * 1024 * 1024)  # unpacked
+IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)  # unpacked / packed
+IMPORT_MAX_JSON_DEPTH = env.int("IMPORT_MAX_JSON_DEPTH", default=10)
 
 # django-import-export: our own import log (ImportRecord) replaces its admin log entries;
 # import and export are permissions of their own (import_event, export_event, ...).
@@ -215,8 +221,13 @@ TASKS = {
         "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
     }
 }
-# Files with more rows than this are imported in the background from the admin.
+# Files with more rows than this (estimated from their first MB), or larger, are imported in
+# the background from the admin, without being read in the request.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=5 * 1024 * 1024)
+# Days a background import's file is kept in the media folder once it ended (0: removed at
+# once); older ones are removed as imports end and by `manage.py prune_imports`.
+IMPORT_KEEP_FILES_DAYS = env.int("IMPORT_KEEP_FILES_DAYS", default=0)
 # Imports that write more rows than this at once have them search-indexed by the worker.
 SEARCH_INDEX_INLINE_ROWS = env.int("SEARCH_INDEX_INLINE_ROWS", default=100)
 # The background worker (newsroom.worker): its heartbeat, after how long without one its

@@ -2,6 +2,7 @@
 timeline's filters and a range of years, CE or BE)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.calendar import MAX_CE_YEAR, buddhist_to_christian
@@ -47,6 +48,18 @@ class SearchForm(forms.Form):
 _PARAMETERS = {"year_from": "from", "year_to": "to"}
 
 
+def christian_era_only(text: str) -> None:
+    """The admin's side of the one Buddhist Era rule (``buddhist_to_christian``): what an
+    import converts, with a note, a form refuses, giving the year to write instead."""
+    converted = buddhist_to_christian(text)  # refuses a period of mixed eras
+    if converted != text.strip():
+        raise ValidationError(
+            _("“%(value)s” is in the Buddhist Era (พ.ศ.): write it in the Christian Era, %(ce)s."),
+            code="buddhist_era",
+            params={"value": text, "ce": converted},
+        )
+
+
 class EventForm(HeldRowsForm):
     class Meta:
         model = Event
@@ -66,11 +79,23 @@ class EventForm(HeldRowsForm):
             "people",
         )
 
+    def clean_date(self):
+        christian_era_only(self.cleaned_data["date"])
+        return self.cleaned_data["date"]
+
 
 class EraForm(HeldRowsForm):
     class Meta:
         model = Era
         fields = ("name", "slug", "description", "start_year", "end_year")
+
+    def clean_start_year(self):
+        christian_era_only(str(self.cleaned_data["start_year"] or ""))
+        return self.cleaned_data["start_year"]
+
+    def clean_end_year(self):
+        christian_era_only(str(self.cleaned_data["end_year"] or ""))
+        return self.cleaned_data["end_year"]
 
 
 class TopicForm(HeldRowsForm):

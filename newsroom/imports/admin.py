@@ -6,10 +6,14 @@ turns its report into the ``Result`` that the stock preview template shows.
 """
 
 import io
+from contextlib import nullcontext
+from pathlib import Path
 
 import tablib
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,8 +26,16 @@ from import_export.results import Error, Result, RowResult
 
 from newsroom.imports.engine import Report, Spec
 from newsroom.imports.exports import export_rows
+from newsroom.imports.limits import Limits
 from newsroom.imports.service import import_enqueue, import_table
-from newsroom.imports.spreadsheets import CONTENT_TYPES, SpreadsheetError, open_table, write_table
+from newsroom.imports.spreadsheets import (
+    CONTENT_TYPES,
+    SpreadsheetError,
+    glance,
+    open_table,
+    write_table,
+)
+from newsroom.imports.uploads import UploadStorage
 
 
 class SpreadsheetFormat(Format):
@@ -36,9 +48,17 @@ class SpreadsheetFormat(Format):
         return self.title
 
     def create_dataset(self, in_stream):
-        table = open_table(
-            in_stream, format=self.name, encoding=self.encoding, max_bytes=settings.IMPORT_MAX_BYTES
-        )
+        """The file's rows; a large file (by its size or a cheap estimate of its rows) is
+        not read here: it goes to the background, where the request's time does not count."""
+        limits = Limits.from_settings(max_bytes=settings.IMPORT_MAX_BYTES)
+        if isinstance(in_stream, Path):
+            rows = glance(in_stream, format=self.name, limits=limits)
+            if (
+                rows > settings.IMPORT_BACKGROUND_ROWS
+                or in_stream.stat().st_size > settings.IMPORT_BACKGROUND_BYTES
+            ):
+                return BackgroundDataset(in_stream, self, rows)
+        table = open_table(in_stream, format=self.name, encoding=self.encoding, limits=limits)
         dataset = tablib.Dataset(headers=table.headers)
         for _number, row in table.rows():
             dataset.append([row.get(header, "") for header in table.headers])
@@ -82,6 +102,19 @@ class Xlsx(SpreadsheetFormat):
 
 class Json(SpreadsheetFormat):
     name, title = "json", _("JSON")
+
+
+class BackgroundDataset(tablib.Dataset):
+    """A file left unread for the background import: its path and an estimate of its rows."""
+
+    background = True
+
+    def __init__(self, path: Path, import_format: SpreadsheetFormat, rows: int):
+        super().__init__()
+        self.raw, self.import_format, self.estimated_rows = path, import_format, rows
+
+    def __bool__(self):
+        return True  # not "no valid data": its rows are read in the background
 
 
 IMPORT_FORMATS = [SpreadsheetFormat, Utf8Csv, ThaiExcelCsv, UnicodeText, Xlsx, Json]
@@ -147,6 +180,10 @@ class SpecResource(ModelResource):
     spec: Spec
 
     def import_data(self, dataset, dry_run=False, **kwargs):
+        if getattr(dataset, "background", False):  # previewed in the background, not here
+            result = Result()
+            result.background_rows = dataset.estimated_rows
+            return result
         table = getattr(dataset, "table", None)
         report, _record = import_table(
             spec=self.spec,
@@ -181,6 +218,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     export_form_class = ExportForm  # the columns are a contract: no per-field choice
+    tmp_storage_class = UploadStorage
     spec_name = ""
 
     def has_import_permission(self, request):
@@ -194,21 +232,49 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
 
         return [resource_for(specs()[self.spec_name])]
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        storage = UploadStorage()
+        storage.save_chunks(import_file.chunks())  # streamed: never the whole file in memory
+        return storage
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if "confirm_form" not in context:  # refused: no confirmation will come for the file
+            upload = request.FILES.get("import_file")  # the form forgets a refused file
+            UploadStorage(name=getattr(upload, "tmp_storage_name", None)).remove()
+        elif (rows := getattr(context.get("result"), "background_rows", None)) is not None:
+            messages.info(
+                request,
+                _(
+                    "This file is large (about %(rows)s rows): it is not previewed here. Once "
+                    "you confirm, it is checked and imported in the background, whole or not "
+                    "at all, and you are told here when it ends."
+                )
+                % {"rows": rows},
+            )
+        return response
+
     def process_dataset(self, dataset, form, request, **kwargs):
         """Large files go to the background; the editor is told when they end."""
-        if len(dataset) <= settings.IMPORT_BACKGROUND_ROWS:
+        background = getattr(dataset, "background", False)
+        if not background and len(dataset) <= settings.IMPORT_BACKGROUND_ROWS:
             return super().process_dataset(dataset, form, request, **kwargs)
         from newsroom.imports.specs import specs
 
         import_format = dataset.import_format
-        record = import_enqueue(
-            spec=specs()[self.spec_name],
-            data=dataset.raw,
-            user=request.user,
-            file_name=kwargs.get("file_name") or form.cleaned_data.get("original_file_name") or "",
-            file_format=import_format.name,
-            encoding=import_format.encoding,
-        )
+        raw = dataset.raw  # the uploaded file's path (bytes if the stock storage is used)
+        with raw.open("rb") if isinstance(raw, Path) else nullcontext(raw) as data:
+            record = import_enqueue(
+                spec=specs()[self.spec_name],
+                data=File(data) if isinstance(raw, Path) else data,
+                user=request.user,
+                file_name=kwargs.get("file_name")
+                or form.cleaned_data.get("original_file_name")
+                or "",
+                file_format=import_format.name,
+                encoding=import_format.encoding,
+            )
         result = Result()
         result.queued_record = record
         return result

@@ -1,6 +1,8 @@
 """The import_<things> and export_<things> management commands share these two classes."""
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +12,14 @@ from newsroom.imports.exports import export_rows
 from newsroom.imports.service import import_table
 from newsroom.imports.specs import specs
 from newsroom.imports.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service stopping, ``timeout``) unwinds the import as Ctrl-C does."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 class ImportCommand(BaseCommand):
@@ -44,13 +54,21 @@ class ImportCommand(BaseCommand):
             )
         except (SpreadsheetError, OSError) as error:
             raise CommandError(str(error)) from error
-        report, _record = import_table(
-            spec=specs()[self.things],
-            table=table,
-            file_name=Path(file).name,
-            dry_run=dry_run,
-            on_batch=self._progress,
-        )
+        main = threading.current_thread() is threading.main_thread()  # where signals go
+        previous = signal.signal(signal.SIGTERM, _terminate) if main else None
+        try:
+            report, _record = import_table(
+                spec=specs()[self.things],
+                table=table,
+                file_name=Path(file).name,
+                dry_run=dry_run,
+                on_batch=self._progress,
+            )
+        except KeyboardInterrupt as error:
+            raise CommandError("Interrupted: nothing was imported.", returncode=130) from error
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
         self._print(report, table)
         if not report.ok:
             raise CommandError(f"{len(report.errors)} error(s): nothing was imported.")
@@ -67,8 +85,9 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"note: {note}")
         for error in report.errors:
             self.stderr.write(f"error: {error}")
-        prefix = "dry run (nothing written): " if report.dry_run else ""
-        self.stdout.write(prefix + report.summary())
+        if report.ok:  # a failed import's counts are of rows that were not written
+            prefix = "dry run (nothing written): " if report.dry_run else ""
+            self.stdout.write(prefix + report.summary())
 
 
 class ExportCommand(BaseCommand):

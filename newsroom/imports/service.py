@@ -2,9 +2,13 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,11 +72,55 @@ def import_table(
     importer = Importer(
         spec, keep_outcomes=keep_outcomes, on_batch=on_batch, log=log, user=user or record.user
     )
-    report = importer.run(table)
+    try:
+        report = importer.run(table)
+    except BaseException:  # Ctrl-C, SIGTERM, a worker's timeout: the record must not say running
+        _interrupted(record)
+        raise
     if not report.ok:
         record.created_ids = []
     _finish(record, report)
     return report, record
+
+
+def _interrupted(record: ImportRecord) -> None:
+    """The import stopped half-way (its transaction rolled back): record it as failed."""
+    message = _(
+        "The import was interrupted before it ended: nothing was written. Import the file again."
+    )
+    record.state, record.finished_at, record.created_ids = (
+        ImportRecord.State.FAILED,
+        timezone.now(),
+        [],
+    )
+    record.errors = [str(message)]
+    _file_release(record)
+    # The database may be what failed: then the original error says more than this one.
+    with suppress(Exception):
+        record.save()
+
+
+def _file_release(record: ImportRecord) -> None:
+    """A background import's file is removed when it ends, unless kept for audit."""
+    if record.file and not settings.IMPORT_KEEP_FILES_DAYS:
+        record.file.delete(save=False)
+
+
+def import_files_prune() -> int:
+    """Remove the stored files of imports that ended more than IMPORT_KEEP_FILES_DAYS ago;
+    return how many."""
+    cutoff = timezone.now() - timedelta(days=settings.IMPORT_KEEP_FILES_DAYS)
+    ended = (
+        ImportRecord.objects.exclude(file="")
+        .exclude(state__in=[ImportRecord.State.QUEUED, ImportRecord.State.RUNNING])
+        .filter(finished_at__lte=cutoff)
+    )
+    removed = 0
+    for record in ended.iterator():
+        record.file.delete(save=False)
+        ImportRecord.objects.filter(pk=record.pk).update(file="")
+        removed += 1
+    return removed
 
 
 def _import_comment(record: ImportRecord) -> str:
@@ -90,7 +138,10 @@ def _finish(record: ImportRecord, report: Report) -> None:
     )
     record.errors = [str(error) for error in report.errors[:1000]]
     record.notes = report.notes[:1000]
+    _file_release(record)
     record.save()
+    if record.background:
+        import_files_prune()  # those kept for audit, once their days are over
 
 
 @transaction.atomic
@@ -165,7 +216,7 @@ def _restore_relation(spec: Spec, name: str, pk: int, old_ids: set[int]) -> None
 
 
 def import_enqueue(
-    *, spec: Spec, data: bytes, file_name: str, file_format: str, encoding: str | None, user
+    *, spec: Spec, data: bytes | File, file_name: str, file_format: str, encoding: str | None, user
 ) -> ImportRecord:
     """Keep the file and import it in the background (django.tasks); return its record."""
     from django.core.files.base import ContentFile
@@ -181,7 +232,7 @@ def import_enqueue(
         background=True,
         state=ImportRecord.State.QUEUED,
     )
-    record.file.save(file_name, ContentFile(data), save=False)
+    record.file.save(file_name, data if isinstance(data, File) else ContentFile(data), save=False)
     record.save()
     transaction.on_commit(lambda: import_in_background.enqueue(record.pk))
     return record

@@ -94,6 +94,43 @@ def test_admin_change_form_refuses_a_bad_date_with_the_reason(editor_client):
 
 
 @pytest.mark.parametrize(
+    "date, error",
+    [
+        ("2400", None),  # as the import keeps it
+        ("2000/2568", "mixes Buddhist Era (พ.ศ.) and Christian Era years"),
+        ("2510/2568", "is in the Buddhist Era (พ.ศ.): write it in the Christian Era, 1967/2025"),
+    ],
+)
+def test_admin_dates_follow_the_imports_buddhist_era_rule(editor_client, date, error):
+    from timeline.models import Event
+
+    event = Event.objects.first()
+    url = _url(Event, "change", event.pk)
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
+    data["date"] = [date]
+    response = editor_client.post(url, data, headers={"accept-language": "en"})
+    event.refresh_from_db()
+    if error is None:
+        assert response.status_code == 302 and event.date == date
+    else:
+        assert error in str(response.context["adminform"].form.errors["date"])
+        assert event.date != date
+
+
+def test_an_eras_buddhist_era_year_is_refused_in_the_admin(editor_client):
+    from timeline.models import Era
+
+    era = Era.objects.first()
+    url = _url(Era, "change", era.pk)
+    data = form_data(editor_client.get(url).content.decode(), "era_form")
+    data["start_year"] = ["2493"]
+    response = editor_client.post(url, data, headers={"accept-language": "en"})
+    assert "write it in the Christian Era, 1950" in str(
+        response.context["adminform"].form.errors["start_year"]
+    )
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "missing=en",

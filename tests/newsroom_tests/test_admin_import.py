@@ -1,5 +1,6 @@
 """Import and export in the admin: buttons, preview, confirm, permissions."""
 
+import os
 import re
 
 import pytest
@@ -212,6 +213,98 @@ def test_a_file_level_error_is_listed_not_a_server_error(editor_client, content,
     assert "<h2>Errors</h2>" in html and 'id="confirm-form"' not in html
     assert says in html and "<script>alert(1)</script>" not in html
     assert "Traceback" not in html and not Event.objects.filter(slug="x").exists()
+
+
+@pytest.fixture
+def uploads(tmp_path, monkeypatch):
+    """The folder where the admin keeps uploaded files between preview and confirmation."""
+    import tempfile
+
+    from newsroom.imports.uploads import uploads_folder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return uploads_folder()
+
+
+def test_an_uploaded_file_is_removed_when_its_preview_is_refused_or_confirmed(
+    editor_client, uploads
+):
+    upload(editor_client, b"slug,date,title_en\nbad slug,2012,X\n")
+    assert not list(uploads.iterdir())
+    confirm = _confirm_data(upload(editor_client, CSV).content.decode())
+    assert len(list(uploads.iterdir())) == 1
+    editor_client.post("/admin/timeline/event/process_import/", confirm)
+    assert not list(uploads.iterdir())
+
+
+def test_a_preview_never_confirmed_has_its_file_pruned_after_a_day(editor_client, uploads):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    upload(editor_client, CSV)
+    (left,) = uploads.iterdir()
+    os.utime(left, (time.time() - 25 * 3600,) * 2)
+    call_command("prune_imports", verbosity=0)
+    assert not left.exists()
+
+
+def test_a_large_file_goes_to_the_background_unread(editor_client, uploads, settings, monkeypatch):
+    import newsroom.imports.admin
+
+    def unread(*args, **kwargs):
+        raise AssertionError("a large file was read in the request")
+
+    monkeypatch.setattr(newsroom.imports.admin, "open_table", unread)
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    html = upload(editor_client, CSV).content.decode()
+    assert "This file is large (about 2 rows): it is not previewed here" in html
+    done = editor_client.post("/admin/timeline/event/process_import/", _confirm_data(html))
+    record = ImportRecord.objects.get()
+    assert done["Location"].endswith(f"/importrecord/{record.pk}/change/")
+    assert record.state == "queued" and record.file.read() == CSV
+    assert not list(uploads.iterdir())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_imports_file_is_removed_when_it_ends_or_kept_as_the_settings_say(
+    seeded, editor, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from newsroom.imports.service import import_enqueue
+    from newsroom.imports.specs import specs
+
+    def imported(name):
+        with django_capture_on_commit_callbacks(execute=True):
+            record = import_enqueue(
+                spec=specs()["events"],
+                data=b"slug,date,title_en\nkept-" + name.encode() + b",2012,X\n",
+                file_name=f"{name}.csv",
+                file_format="csv",
+                encoding=None,
+                user=editor,
+            )
+        path = record.file.path
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        record.refresh_from_db()
+        assert record.state == "done"
+        return record, path
+
+    removed, path = imported("removed")
+    assert not removed.file and not os.path.exists(path)
+    settings.IMPORT_KEEP_FILES_DAYS = 2
+    kept, path = imported("kept")
+    assert kept.file and os.path.exists(path)
+    ImportRecord.objects.filter(pk=kept.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    call_command("prune_imports", verbosity=0)
+    assert not ImportRecord.objects.get(pk=kept.pk).file and not os.path.exists(path)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord
@@ -166,11 +167,56 @@ def test_one_invalid_row_writes_nothing_and_every_error_is_reported(tmp_path):
         assert expected in errors
 
 
+def test_a_failed_import_prints_its_reasons_and_no_counts_of_rows_not_written(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [ROWS[0], ["bad slug", "2012"]], encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"error\(s\): nothing was imported"):
+        call_command("import_events", str(path), stdout=out, stderr=err)
+    assert "row 3, slug:" in err.getvalue()
+    assert "created" not in out.getvalue() + err.getvalue()
+
+
+def test_an_interrupted_import_is_recorded_as_failed_and_writes_nothing(tmp_path):
+    from newsroom.imports.service import import_table
+    from newsroom.imports.specs import specs
+    from newsroom.imports.spreadsheets import open_table
+
+    def interrupt(report):
+        raise KeyboardInterrupt
+
+    rows = [[f"event-{index}", "2012", "", "", "ไทย"] for index in range(1500)]
+    table = open_table(write_csv(tmp_path / "many.csv", rows, encoding="utf-8"))
+    before = Event.objects.count()
+    with pytest.raises(KeyboardInterrupt), translation.override("en"):
+        import_table(spec=specs()["events"], table=table, on_batch=interrupt)
+    record = ImportRecord.objects.get()
+    assert record.state == "failed" and "interrupted" in record.errors[0]
+    assert record.finished_at and Event.objects.count() == before
+
+
 def test_buddhist_era_years_are_converted_and_listed(tmp_path):
     row = ["be-dated", "2568-08-22", *[""] * 2, "ปีพุทธศักราช", *[""] * 9, "draft"]
     output = run("import_events", str(write_csv(tmp_path / "be.csv", [row], encoding="cp874")))
     assert "row 2, date: Buddhist Era year converted: 2568-08-22 → 2025-08-22" in output
     assert Event.objects.get(slug="be-dated").date == "2025-08-22"
+
+
+def test_one_buddhist_era_rule_2400_is_kept_and_a_period_of_mixed_eras_refused(tmp_path):
+    rows = [
+        [slug, date, *[""] * 2, "ไทย", *[""] * 9, "draft"]
+        for slug, date in [("year-2400", "2400"), ("both-be", "2510/2568")]
+    ]
+    run("import_events", str(write_csv(tmp_path / "be.csv", rows, encoding="utf-8")))
+    assert Event.objects.get(slug="year-2400").date == "2400"  # as the admin keeps it
+    assert Event.objects.get(slug="both-be").date == "1967/2025"
+    mixed = [["mixed", "2000/2568", *[""] * 2, "ไทย", *[""] * 9, "draft"]]
+    with pytest.raises(CommandError):
+        run("import_events", str(write_csv(tmp_path / "mixed.csv", mixed, encoding="utf-8")))
+    assert (
+        "row 2, date: “2000/2568” mixes Buddhist Era (พ.ศ.) and Christian Era years. "
+        in (ImportRecord.objects.latest("pk").errors[0])
+    )
+    assert not Event.objects.filter(slug="mixed").exists()
 
 
 def test_thai_text_is_cleaned_as_on_save(tmp_path):

@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import os
+import time
 import tracemalloc
 import unicodedata
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from newsroom.imports.limits import Limits
 from newsroom.imports.spreadsheets import (
     CONTENT_TYPES,
     FORMATS,
@@ -363,3 +365,55 @@ def test_a_large_csv_is_streamed_in_constant_memory(tmp_path):
     assert last == 200_001
     assert path.stat().st_size > 20_000_000
     assert peak < 2 * 1024 * 1024
+
+
+def test_duplicate_column_names_are_found_in_linear_time():
+    names = [f"c{index}" for index in range(100_000)] + ["c7", "c99"]
+    started = time.perf_counter()
+    with pytest.raises(SpreadsheetError, match="named more than once: c7, c99"):
+        open_table(
+            (",".join(names) + "\n" + ",".join(names) + "\n").encode(),
+            filename="wide.csv",
+            limits=Limits(max_columns=200_000),
+        )
+    assert time.perf_counter() - started < 2  # the old check took 19 s for 20,000 columns
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "limits", "message"),
+    [
+        (b"a,b,c\n1,2,3\n", "events.csv", Limits(max_columns=2), "3 columns; .* at most 2"),
+        (b"a,b\n1,xxxxxxxxx\n", "events.csv", Limits(max_cell_bytes=8), "Line 2 is longer"),
+        (b'a,b\n1,"xxx\nxxx\nxxx"\n', "events.csv", Limits(max_cell_bytes=8), "Row 2 holds a cell"),
+        (b'[{"a": "xxxxxxxxx"}]', "events.json", Limits(max_cell_bytes=8), "Row 2 holds a cell"),
+        (b'[{"a": {"b": [1]}}]', "events.json", Limits(max_json_depth=2), "more than 2 deep"),
+    ],
+)
+def test_files_beyond_the_limits_are_explained(content, filename, limits, message):
+    with pytest.raises(SpreadsheetError, match=message):
+        list(open_table(content, filename=filename, limits=limits).rows())
+
+
+def test_brackets_inside_json_strings_are_not_nesting():
+    content = json.dumps([{"title": "[[[[[[[[[[[[" + '\\"{{{{{{{{{{{{'}]).encode()
+    assert list(open_table(content, filename="x.json").rows()) == [
+        (2, {"title": '[[[[[[[[[[[[\\"{{{{{{{{{{{{'})
+    ]
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_unopened():
+    content = xlsx_bytes(["title"], *[["x" * 30_000]] * 100)  # 3 MB of one letter, packed
+    with pytest.raises(SpreadsheetError, match="more than 100 times its size"):
+        open_table(content, filename="bomb.xlsx")
+    with pytest.raises(SpreadsheetError, match="more than 1 MB once unpacked"):
+        open_table(content, filename="bomb.xlsx", limits=Limits(max_xlsx_bytes=1024 * 1024))
+
+
+def test_thai_windows_text_is_recognised_and_western_text_is_not_taken_for_it():
+    thai = "slug,title_th\nx,ผู้นำ “ปูติน” เยือนเปียงยาง…\n".encode("cp874")
+    assert open_table(thai, filename="thai.csv").encoding == "cp874"
+    western = "slug,title_en\nx,Café\n".encode("latin-1")
+    with pytest.raises(SpreadsheetError, match=r"byte 19 \(line 2\) would be a Thai mark after"):
+        open_table(western, filename="western.csv")
+    # Chosen by the editor, cp874 is taken as given.
+    assert open_table(western, filename="western.csv", encoding="cp874").encoding == "cp874"
