@@ -394,6 +394,9 @@ def uncached(base: str, urls: dict[str, str], requests: int, budget: float) -> d
             "errors": len(bad),
             "pids": sorted({a["pid"] for a in answers}),
         }
+        # The workers' peak so far: which page types make it grow.
+        peaks = [m.get("VmHWM", 0) for m in memory(results[name]["pids"]).values()]
+        results[name]["worker_peak_mb"] = max(peaks, default=None)
         r = results[name]
         print(
             f"  {name}: {len(answers)} requests, median {r['median_ms']:.1f} ms, "
@@ -562,7 +565,7 @@ def report(database: str, size: int, figures: dict) -> None:
     print(f"\n== {database}, {size:,} generated events (+ the seed's 20) ==")
     print(
         f"{'page':<16}{'median ms':>10}{'x bare':>8}{'p99 ms':>9}{'x bare':>8}"
-        f"{'HTML kB':>9}{'gzip kB':>9}{'queries':>8}{'cached/s':>10}{'x bare':>8}"
+        f"{'HTML kB':>9}{'gzip kB':>9}{'queries':>8}{'peak MB':>8}{'cached/s':>10}{'x bare':>8}"
     )
     for name, r in unc.items():
         if r.get("missing"):
@@ -574,6 +577,7 @@ def report(database: str, size: int, figures: dict) -> None:
             f"{name:<16}{r['median_ms']:>10.1f}{fmt(ratio(r['median_ms'], bare_ms), 8, '.1f', 'x')}"
             f"{r['p99_ms']:>9.1f}{fmt(ratio(r['p99_ms'], bare_ms), 8, '.1f', 'x')}"
             f"{r['html_bytes'] / 1000:>9.1f}{fmt(gz, 9, '.1f')}{r['queries']:>8}"
+            f"{fmt(r.get('worker_peak_mb'), 8, '.0f')}"
             f"{fmt(c.get('rps'), 10, '.0f')}{fmt(ratio(c.get('rps'), bare_rps), 8, '.2f', 'x')}"
         )
     for name, r in figures["after_edit"].items():
