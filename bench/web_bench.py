@@ -136,10 +136,17 @@ def fresh_database(database: str, workdir: Path, pg_name: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
+    drop_postgres(pg_name)
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{pg_name}"')
     return f"{POSTGRES}/{pg_name}"
+
+
+def drop_postgres(pg_name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def prepare(env) -> None:
@@ -698,6 +705,8 @@ def main() -> int:
             print(f"Kept {workdir} (and the database {args.pg_database}, if used)")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+            if "postgres" in args.databases:
+                drop_postgres(args.pg_database)
     figures = {
         "when": datetime.now().isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
