@@ -121,10 +121,11 @@ check-messages: install .env
 bench-import: install .env
 	$(PY) bench/import_bench.py $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
-# The public pages under gunicorn against a bare Django view, driven by wrk (1,000 events;
-# BENCH_ARGS="--seconds 5 --events 200" and so on, see bench/README.md).
+# The public pages, uncached and cached, against a bare Django view (1,000 events on SQLite;
+# SIZES=1000,10000,50000 DATABASES=sqlite,postgres for the curve, about an hour; BENCH_ARGS=
+# "--check --seconds 5" and so on, see bench/README.md).
 bench-web: install .env wrk
-	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
+	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(if $(SIZES),--sizes $(SIZES)) $(if $(DATABASES),--databases $(DATABASES)) $(BENCH_ARGS)
 
 # Readers under load while a long import runs, the database is away and Redis is away
 # (SQLite and PostgreSQL; BENCH_ARGS="--seconds 30 --rows 20000" for a quick run).

@@ -2,6 +2,7 @@
 
 import os
 
+from django.db import connections
 from django.http import HttpResponse
 from django.urls import path
 
@@ -12,12 +13,22 @@ def bare(request):
     return HttpResponse(b"ok\n", content_type="text/plain")
 
 
-def worker_pid(get_response):
-    """Middleware: which gunicorn worker answered (X-Worker-Pid), so the bench warms each."""
+def bench_headers(get_response):
+    """Middleware, outermost: which gunicorn worker answered (X-Worker-Pid), so the bench
+    warms each, and how many SQL queries the request ran, the page cache's included
+    (X-Query-Count; a page served from the cache runs none)."""
 
     def middleware(request):
-        response = get_response(request)
+        queries = [0]
+
+        def count(execute, sql, params, many, context):
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
+        with connections["default"].execute_wrapper(count):
+            response = get_response(request)
         response["X-Worker-Pid"] = str(os.getpid())
+        response["X-Query-Count"] = str(queries[0])
         return response
 
     return middleware

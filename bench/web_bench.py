@@ -1,27 +1,38 @@
-"""Web benchmark: the public pages under gunicorn and wrk, against a bare Django view.
+"""Web benchmark: the public pages at growing sizes, against a bare Django view.
 
 What it does
-    A throwaway database (SQLite in a temporary folder, or DATABASE_URL if given) is
-    migrated and given the seed (20 events) and 1,000 more published events, generated
-    as the import bench does (realistic Thai and English text) and imported with
-    ``manage.py import_events``; then collectstatic. One gunicorn serves the site with
-    the project's settings plus one URL, /bare/ (bench/bare_settings.py): a view returning
-    a fixed short response. wrk drives each URL in turn over the loopback, once every
-    worker has answered it (X-Worker-Pid, bench/bare_urls.py): none renders cold in a run.
+    For each database (``--databases sqlite,postgres``) a throwaway site is migrated and
+    given the seed (20 events), the eras, topics, people and sources the import bench's rows
+    name, and collectstatic. Then, for each size (``--sizes 1000,10000,50000``), published
+    events generated as the import bench does (realistic Thai and English text) are
+    imported with ``manage.py import_events`` up to that size (only the rows the previous
+    size lacked: the generator is seeded, so a larger size begins with the smaller one's
+    rows), and the site is measured twice with gunicorn:
+
+    1. uncached (PAGE_CACHE_SECONDS=0): each worker's first ten Thai searches, then N
+       sequential requests per page type (median and p99), the HTML's size (plain and
+       gzipped), the SQL queries a request runs (X-Query-Count, bench/bare_urls.py), and
+       each worker's memory (VmRSS, VmHWM) once it has served every page type;
+    2. cached (the default cache): wrk per URL once every worker has answered it
+       (X-Worker-Pid), as requests/s; then a page warmed in the cache, an unrelated event
+       edited (``timeline.services.event_save``, another event's English title), and the
+       warmed page's first request timed: from the cache if it ran no SQL query.
 
 How to read it
-    Requests per second and p50/p99 latency per URL, and the ratio of the Thai timeline's
-    requests per second to the bare view's (target: 0.5 or more). The machine may be
-    shared: compare ratios, not absolute figures. Any error response or socket error makes
-    the bench exit non-zero. The figures go to bench/out/web-<timestamp>.json.
+    Every time is also given as a ratio to the bare view (/bare/, bench/bare_settings.py)
+    measured the same way in the same run: the machine may be shared, compare ratios. The
+    issue's targets (stated at 50,000 events) are checked at every size; ``--check`` exits
+    non-zero when one fails. Figures go to bench/out/web-<timestamp>.json.
 
-Usage: .venv/bin/python bench/web_bench.py [--workers 2] [--seconds 10] [--events 1000]
-       [--keep]   (CACHE_URL=redis://127.0.0.1:6379/8 to use Redis; DATABASE_URL=...)
+Usage: .venv/bin/python bench/web_bench.py [--sizes 1000,10000,50000]
+       [--databases sqlite,postgres] [--pg-database bench_web] [--workers 2] [--seconds 10]
+       [--requests 30] [--check] [--keep]   (CACHE_URL=redis://127.0.0.1:6379/8: Redis)
 """
 
 import argparse
 import csv
 import json
+import math
 import os
 import platform
 import random
@@ -29,6 +40,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +48,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -44,10 +57,12 @@ import import_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-TARGET = 0.5
+TARGET = 0.5  # the cached Thai timeline's req/s against the bare view's (the earlier issue)
 THAI_WORD = "เปียงยาง"  # in many generated titles and summaries
+ENGLISH_WORD = "Pyongyang"  # in many generated English titles and summaries
 # Every browser sends it; the same header goes with every URL, the bare view's too.
 ACCEPT_GZIP = "Accept-Encoding: gzip, deflate, br"
+GZIP_HEADERS = dict([ACCEPT_GZIP.split(": ")])
 WRK_LINE = {
     "rps": re.compile(r"Requests/sec:\s+([\d.]+)"),
     "requests": re.compile(r"(\d+) requests in"),
@@ -56,6 +71,23 @@ WRK_LINE = {
 }
 LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "bench_web"  # dropped and created again
+# Other benches' databases, and PostgreSQL's own: never this bench's to drop.
+PG_NOT_OURS = {"postgres", "template0", "template1", "bench_import", "bench_faults"}
+PG_NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
+# The issue's targets ("Done when"), at 50,000 events; checked at every size.
+LIMITS = {
+    "timeline_p99_to_event_p99": 5,
+    "html_bytes": 300_000,
+    "event_median_to_bare": 10,
+    "search_p99_to_event_p99": 3,
+    "worker_mb": 300,
+    # "A worker's first Thai search is no slower than its tenth": one sample of each on a
+    # noisy machine, so "no slower" is read as at most 1.5 times the tenth.
+    "first_search_to_tenth": 1.5,
+}
+EDITED_PAGES = ("event th", "sources")  # warmed, then an event they do not show is edited
 
 
 class BenchError(Exception):
@@ -74,8 +106,11 @@ def manage(env, *args):
     return run([sys.executable, "manage.py", *args], env)
 
 
-def bench_env(workdir: Path) -> dict:
-    env = {
+# --- The site -------------------------------------------------------------------------
+
+
+def bench_env(workdir: Path, database_url: str) -> dict:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bare_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
@@ -86,33 +121,40 @@ def bench_env(workdir: Path) -> dict:
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
         "DJANGO_LOG_LEVEL": "ERROR",
+        "DATABASE_URL": database_url,
+        # A 50,000-row file is larger than the default upload limit (200 MB).
+        "IMPORT_MAX_BYTES": str(2**34),
     }
-    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'web.sqlite3'}")
-    return env
 
 
-def events_file(workdir: Path, count: int) -> tuple[Path, str]:
-    """``count`` generated events, all published; and the slug of one of them."""
-    rng = random.Random(import_bench.SEED)
-    rows = [{**import_bench.event_row(rng, n + 1), "status": "published"} for n in range(count)]
-    path = workdir / "events.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, import_bench.COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path, rows[len(rows) // 2]["slug"]
+def fresh_database(database: str, workdir: Path, pg_name: str) -> str:
+    """An empty database's URL: a new SQLite file, or PostgreSQL's ``pg_name`` dropped and
+    created again."""
+    if database == "sqlite":
+        path = workdir / "web.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    drop_postgres(pg_name)
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{pg_name}"')
+    return f"{POSTGRES}/{pg_name}"
 
 
-def prepare(env, workdir: Path, count: int) -> str:
-    """The database and the static files; returns an event's slug."""
-    print(f"Preparing {env['DATABASE_URL']} with the seed and {count:,} events...")
+def drop_postgres(pg_name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def prepare(env) -> None:
+    """Migrated, the seed, the references the generated rows name, the static files."""
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_seed", "--force")
     run([sys.executable, __file__, "_references"], env)
-    path, slug = events_file(workdir, count)
-    manage(env, "import_events", str(path))
     manage(env, "collectstatic", "--no-input", "-v0")
-    return slug
 
 
 def references() -> None:
@@ -139,6 +181,84 @@ def references() -> None:
     Source.objects.bulk_create(sources, ignore_conflicts=True)
 
 
+def generated_rows(count: int) -> list[dict]:
+    """``count`` generated events, all published; the first N are the same for any count."""
+    rng = random.Random(import_bench.SEED)
+    return [{**import_bench.event_row(rng, n + 1), "status": "published"} for n in range(count)]
+
+
+def import_rows(env, workdir: Path, rows: list[dict]) -> float:
+    """``manage.py import_events`` of ``rows``; its wall time in seconds."""
+    path = workdir / "events.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, import_bench.COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    start = time.perf_counter()
+    manage(env, "import_events", str(path))
+    path.unlink()
+    return time.perf_counter() - start
+
+
+def decade(row: dict) -> int:
+    return int(row["date"][:3])
+
+
+def subjects(rows: list[dict]) -> dict:
+    """The slugs the pages are about: an event in the middle, the source and the person
+    with the most events, and an event far from the first in time (the one edited)."""
+    event = rows[len(rows) // 2]
+    far = [r for r in rows if abs(decade(r) - decade(event)) >= 2]
+    cited = Counter(s for r in rows for s in r["sources"].split("|") if s)
+    named = Counter(p for r in rows for p in r["people"].split("|") if p)
+    return {
+        "event": event["slug"],
+        "edited": (far or rows[:1])[0]["slug"],
+        "source": cited.most_common(1)[0][0],
+        "source_events": cited.most_common(1)[0][1],
+        "person": named.most_common(1)[0][0],
+        "person_events": named.most_common(1)[0][1],
+    }
+
+
+def pages(subject: dict) -> dict[str, str]:
+    thai, english = urllib.parse.quote(THAI_WORD), urllib.parse.quote(ENGLISH_WORD)
+    return {
+        "bare view": "/bare/",
+        "timeline th": "/th/",
+        "timeline en p1": "/en/?page=1",
+        "event th": f"/th/events/{subject['event']}/",
+        "event en": f"/en/events/{subject['event']}/",
+        "source": f"/th/sources/{subject['source']}/",
+        "person": f"/th/people/{subject['person']}/",
+        "sources": "/th/sources/",
+        "people": "/th/people/",
+        "search th": f"/th/search/?q={thai}",
+        "search en": f"/en/search/?q={english}",
+        "rss": "/th/feed/",
+        "atom": "/th/feed/atom/",
+        "sitemap": "/sitemap.xml",
+        "sitemap events": "/sitemap-events.xml?p=1",
+        "timeline.json": "/th/timeline.json",
+        "embed": "/th/embed/",
+    }
+
+
+def edit_event(env, slug: str) -> None:
+    """Another event's English title changed, as an editor would (timeline.services)."""
+    code = (
+        "from timeline.models import Event\n"
+        "from timeline.services import event_save\n"
+        f"event = Event.objects.get(slug={slug!r})\n"
+        "event.title_en = event.title_en + ' (edited)'\n"
+        "event_save(event=event)\n"
+    )
+    manage(env, "shell", "-c", code)
+
+
+# --- The server -----------------------------------------------------------------------
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -152,8 +272,9 @@ def start_gunicorn(env, workers: int, port: int) -> subprocess.Popen:
         f"--workers={workers}",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
+        "--timeout=300",  # an uncached page at 50,000 events may be slow: measure it anyway
     ]
-    log = (Path(env["DJANGO_MEDIA_ROOT"]).parent / "gunicorn.log").open("w")
+    log = (Path(env["DJANGO_MEDIA_ROOT"]).parent / "gunicorn.log").open("a")
     server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     try:
@@ -179,18 +300,127 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def status_of(url: str) -> int:
+class Server:
+    """gunicorn with the bench's settings, ``extra`` environment on top, for a ``with``."""
+
+    def __init__(self, env, workers: int, **extra: str):
+        self.env, self.workers, self.extra = env, workers, extra
+
+    def __enter__(self):
+        self.port = free_port()
+        self.process = start_gunicorn({**self.env, **self.extra}, self.workers, self.port)
+        self.base = f"http://127.0.0.1:{self.port}"
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process)
+
+
+def fetch(url: str, *, compressed: bool = True) -> dict:
+    """One request: status, milliseconds to the last byte, body size, and the bench's
+    headers (worker, queries)."""
+    request = urllib.request.Request(url, headers=GZIP_HEADERS if compressed else {})
+    start = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            response.read()
-            return response.status
+        with urllib.request.urlopen(request, timeout=300) as response:
+            body = response.read()
+            status, headers = response.status, response.headers
     except urllib.error.HTTPError as error:
-        return error.code
+        body, status, headers = error.read(), error.code, error.headers
+    ms = (time.perf_counter() - start) * 1000
+    return {
+        "status": status,
+        "ms": ms,
+        "bytes": len(body),
+        "gzip": headers.get("Content-Encoding") == "gzip",
+        "type": headers.get_content_type(),
+        "pid": int(headers.get("X-Worker-Pid") or 0),
+        "queries": int(headers.get("X-Query-Count") or -1),
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest rank: with 30 values, p99 is the slowest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def memory(pids) -> dict[str, dict]:
+    """Each worker's resident memory now (VmRSS) and at its peak (VmHWM), in MB."""
+    found = {}
+    for pid in sorted(set(pids)):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kib = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+        found[str(pid)] = {key: int(value) / 1024 for key, value in kib.items()}
+    return found
+
+
+# --- Uncached -------------------------------------------------------------------------
+
+
+def first_searches(base: str, workers: int, path: str) -> dict[str, list[float]]:
+    """Each fresh worker's first ten Thai searches (ms), before it has served anything else."""
+    times: dict[int, list[float]] = {}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        answer = fetch(base + path)
+        if answer["status"] != 200:
+            raise BenchError(f"{path} answers {answer['status']}")
+        times.setdefault(answer["pid"], []).append(answer["ms"])
+        if len(times) >= workers and all(len(t) >= 10 for t in times.values()):
+            break
+    return {str(pid): t[:10] for pid, t in times.items() if len(t) >= 10}
+
+
+def uncached(base: str, urls: dict[str, str], requests: int, budget: float) -> dict:
+    """N sequential requests per page (at least 5, at most ``budget`` seconds' worth)."""
+    results = {}
+    for name, path in urls.items():
+        plain = fetch(base + path, compressed=False)
+        if plain["status"] != 200:
+            print(f"  {name}: {path} answers {plain['status']}; not measured")
+            results[name] = {"path": path, "missing": True, "status": plain["status"]}
+            continue
+        answers, start = [], time.monotonic()
+        while len(answers) < requests and (len(answers) < 5 or time.monotonic() - start < budget):
+            answers.append(fetch(base + path))
+        bad = [a["status"] for a in answers if a["status"] != 200]
+        times = [a["ms"] for a in answers]
+        results[name] = {
+            "path": path,
+            "requests": len(answers),
+            "median_ms": statistics.median(times),
+            "p99_ms": percentile(times, 99),
+            "content_type": plain["type"],
+            "html_bytes": plain["bytes"],
+            "gzip_bytes": answers[-1]["bytes"] if answers[-1]["gzip"] else None,
+            "queries": answers[-1]["queries"],
+            "errors": len(bad),
+            "pids": sorted({a["pid"] for a in answers}),
+        }
+        # The workers' peak so far: which page types make it grow.
+        peaks = [m.get("VmHWM", 0) for m in memory(results[name]["pids"]).values()]
+        results[name]["worker_peak_mb"] = max(peaks, default=None)
+        r = results[name]
+        print(
+            f"  {name}: {len(answers)} requests, median {r['median_ms']:.1f} ms, "
+            f"p99 {r['p99_ms']:.1f} ms, {r['html_bytes']:,} bytes, {r['queries']} queries"
+        )
+    return results
+
+
+# --- Cached ---------------------------------------------------------------------------
 
 
 def wrk(url: str, seconds: int) -> dict:
     """wrk's figures for ``url``: requests/s, p50 and p99 in ms, error counts."""
-    args = ["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", "-H", ACCEPT_GZIP, url]
+    # A page never cached (search) may take longer than wrk's 2 s under 10 connections at
+    # 50,000 events: a slow answer is measured, not counted as a socket error.
+    args = ["wrk", "-t2", "-c10", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    args += ["-H", ACCEPT_GZIP, url]
     output = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     found = {name: pattern.search(output) for name, pattern in WRK_LINE.items()}
     latency = {f"p{p}_ms": float(v) * UNIT_MS[unit] for p, v, unit in LATENCY.findall(output)}
@@ -206,25 +436,7 @@ def wrk(url: str, seconds: int) -> dict:
     }
 
 
-def pages(slug: str) -> dict[str, str]:
-    return {
-        "bare view": "/bare/",
-        "timeline /th/": "/th/",
-        "event page": f"/th/events/{slug}/",
-        "search": "/th/search/?q=" + urllib.parse.quote(THAI_WORD),
-    }
-
-
-def worker_of(url: str) -> int:
-    """The pid of the worker that answered ``url`` (bench/bare_urls.py's header)."""
-    name, value = ACCEPT_GZIP.split(": ")  # the variant wrk asks for is the one stored
-    request = urllib.request.Request(url, headers={name: value})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
-        return int(response.headers["X-Worker-Pid"])
-
-
-def warm(url: str, workers: int, seconds: int = 180) -> list[int]:
+def warm(url: str, workers: int, seconds: int = 600) -> list[int]:
     """Requests ``url`` over several connections at once until every worker has answered it:
     each has rendered and stored the page before wrk counts (a cold render is slow)."""
     answered: set[int] = set()
@@ -233,48 +445,211 @@ def warm(url: str, workers: int, seconds: int = 180) -> list[int]:
         while len(answered) < workers:
             if time.monotonic() > deadline:
                 raise BenchError(f"{len(answered)} of {workers} workers answered {url}")
-            answered.update(pool.map(worker_of, [url] * 4 * workers))
+            answers = pool.map(fetch, [url] * 4 * workers)
+            answered.update(a["pid"] for a in answers if a["status"] == 200)
     return sorted(answered)
 
 
-def measure(base: str, slug: str, seconds: int, workers: int) -> dict[str, dict]:
+def cached(base: str, urls: dict[str, str], seconds: int, workers: int) -> dict:
     results = {}
-    for name, path in pages(slug).items():
-        status = status_of(base + path)
+    for name, path in urls.items():
+        status = fetch(base + path)["status"]
         if status != 200:
             print(f"  {name}: {path} answers {status}; not measured")
             results[name] = {"path": path, "missing": True, "status": status}
             continue
         warmed = warm(base + path, workers)
-        wrk(base + path, 2)  # not counted either: connections and caches in their stride
-        print(f"  {name}: {len(warmed)} workers warmed; wrk {seconds}s on {path}")
+        wrk(base + path, 1)  # not counted either: connections and caches in their stride
         results[name] = {"path": path, "warmed_workers": warmed, **wrk(base + path, seconds)}
+        print(f"  {name}: {results[name]['rps']:.0f} req/s (wrk {seconds}s)")
     return results
 
 
-def report(results: dict[str, dict]) -> float | None:
-    print(f"\n{'page':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  path")
-    for name, r in results.items():
-        if r.get("missing"):
-            print(f"{name:<16}{'missing':>10}{'':>28}  {r['path']} ({r['status']})")
-            continue
-        errors = r["non_2xx"] + r["socket_errors"]
-        print(
-            f"{name:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}{errors:>8}  "
-            f"{r['path']}"
-        )
-    bare, timeline = results["bare view"], results["timeline /th/"]
-    if bare.get("missing") or timeline.get("missing"):
-        return None
-    ratio = timeline["rps"] / bare["rps"]
-    verdict = "met" if ratio >= TARGET else "NOT met"
-    print(
-        f"\ntimeline / bare view: {ratio:.2f} of the bare view's req/s (target {TARGET}: {verdict})"
+def after_edit(env, base: str, urls: dict[str, str], workers: int, edited: str) -> dict:
+    """Each page warmed in every worker, then an event it does not show edited: the page's
+    first request afterwards, against its cached time (median of 5) and its queries."""
+    results = {}
+    for name in EDITED_PAGES:
+        url = base + urls[name]
+        warm(url, workers)
+        before = [fetch(url) for _ in range(5)]
+        edit_event(env, edited)
+        first = fetch(url)
+        results[name] = {
+            "path": urls[name],
+            "cached_ms": statistics.median(a["ms"] for a in before),
+            "cached_queries": before[-1]["queries"],
+            "first_ms": first["ms"],
+            "first_queries": first["queries"],
+            "from_cache": first["queries"] == 0,
+            "status": first["status"],
+        }
+    return results
+
+
+# --- One size on one database ---------------------------------------------------------
+
+
+def measure(env, args, subject: dict) -> dict:
+    urls = pages(subject)
+    figures: dict = {"subject": subject}
+    with Server(env, args.workers, PAGE_CACHE_SECONDS="0") as server:
+        print(f"  uncached: gunicorn, {args.workers} workers, {server.base}")
+        figures["first_searches"] = first_searches(server.base, args.workers, urls["search th"])
+        figures["uncached"] = uncached(server.base, urls, args.requests, args.budget)
+        pids = [p for r in figures["uncached"].values() for p in r.get("pids", [])]
+        figures["memory_uncached"] = memory(pids)
+    with Server(env, args.workers) as server:
+        print(f"  cached: gunicorn, {args.workers} workers; wrk -t2 -c10 '{ACCEPT_GZIP}'")
+        figures["cached"] = cached(server.base, urls, args.seconds, args.workers)
+        pids = [p for r in figures["cached"].values() for p in r.get("warmed_workers", [])]
+        figures["memory_cached"] = memory(pids)
+        figures["after_edit"] = after_edit(env, server.base, urls, args.workers, subject["edited"])
+    return figures
+
+
+def ratio(value, bare):
+    return value / bare if value is not None and bare else None
+
+
+def fmt(value, width: int, spec: str, suffix: str = "") -> str:
+    return ("-" if value is None else f"{value:{spec}}{suffix}").rjust(width)
+
+
+def checks(figures: dict) -> list[tuple[str, bool, str]]:
+    """The issue's targets: (target, met, the figures)."""
+    unc, limits = figures["uncached"], LIMITS
+    found = []
+
+    def ok(name):
+        return name in unc and not unc[name].get("missing")
+
+    if ok("event th"):
+        event_p99, event_med = unc["event th"]["p99_ms"], unc["event th"]["median_ms"]
+        for name in ("timeline th", "timeline en p1"):
+            if ok(name):
+                r = unc[name]["p99_ms"] / event_p99
+                limit = limits["timeline_p99_to_event_p99"]
+                found.append((f"{name} p99 <= {limit}x event p99", r <= limit, f"{r:.1f}x"))
+        for name in ("search th", "search en"):
+            if ok(name):
+                r = unc[name]["p99_ms"] / event_p99
+                limit = limits["search_p99_to_event_p99"]
+                found.append((f"{name} p99 <= {limit}x event p99", r <= limit, f"{r:.1f}x"))
+        if ok("bare view"):
+            r = event_med / unc["bare view"]["median_ms"]
+            limit = limits["event_median_to_bare"]
+            found.append((f"event th median <= {limit}x bare", r <= limit, f"{r:.1f}x"))
+    # HTML pages only: the feeds, the sitemaps and timeline.json are not read in a browser.
+    html = [(r["html_bytes"], n) for n, r in unc.items() if r.get("content_type") == "text/html"]
+    if html:
+        size, name = max(html)
+        limit = limits["html_bytes"]
+        said = f"{name} {size / 1000:.0f} kB"
+        found.append((f"HTML pages <= {limit // 1000} kB", size <= limit, said))
+    for name, r in figures["after_edit"].items():
+        said = f"{r['first_ms']:.1f} ms, {r['first_queries']} queries"
+        found.append((f"{name} after an unrelated edit from the cache", r["from_cache"], said))
+    for pid, times in figures["first_searches"].items():
+        r = times[0] / times[9]
+        limit = limits["first_search_to_tenth"]
+        said = f"{times[0]:.0f} vs {times[9]:.0f} ms"
+        found.append((f"worker {pid}: 1st Thai search <= {limit}x 10th", r <= limit, said))
+    peak = max(
+        (
+            m.get("VmHWM", 0)
+            for key in ("memory_uncached", "memory_cached")
+            for m in figures[key].values()
+        ),
+        default=0,
     )
-    for name in ("event page", "search"):
-        if not results[name].get("missing"):
-            print(f"{name} / bare view: {results[name]['rps'] / bare['rps']:.2f}")
-    return ratio
+    limit = limits["worker_mb"]
+    found.append((f"worker peak memory < {limit} MB", peak < limit, f"{peak:.0f} MB"))
+    return found
+
+
+def report(database: str, size: int, figures: dict) -> None:
+    unc, cac = figures["uncached"], figures["cached"]
+    bare_ms = unc.get("bare view", {}).get("median_ms")
+    bare_rps = cac.get("bare view", {}).get("rps")
+    print(f"\n== {database}, {size:,} generated events (+ the seed's 20) ==")
+    print(
+        f"{'page':<16}{'median ms':>10}{'x bare':>8}{'p99 ms':>9}{'x bare':>8}"
+        f"{'HTML kB':>9}{'gzip kB':>9}{'queries':>8}{'peak MB':>8}{'cached/s':>10}{'x bare':>8}"
+    )
+    for name, r in unc.items():
+        if r.get("missing"):
+            print(f"{name:<16}{'missing':>10}  {r['path']} ({r['status']})")
+            continue
+        c = cac.get(name, {})
+        gz = r["gzip_bytes"] / 1000 if r["gzip_bytes"] is not None else None
+        print(
+            f"{name:<16}{r['median_ms']:>10.1f}{fmt(ratio(r['median_ms'], bare_ms), 8, '.1f', 'x')}"
+            f"{r['p99_ms']:>9.1f}{fmt(ratio(r['p99_ms'], bare_ms), 8, '.1f', 'x')}"
+            f"{r['html_bytes'] / 1000:>9.1f}{fmt(gz, 9, '.1f')}{r['queries']:>8}"
+            f"{fmt(r.get('worker_peak_mb'), 8, '.0f')}"
+            f"{fmt(c.get('rps'), 10, '.0f')}{fmt(ratio(c.get('rps'), bare_rps), 8, '.2f', 'x')}"
+        )
+    for name, r in figures["after_edit"].items():
+        verdict = "from the cache" if r["from_cache"] else "NOT from the cache"
+        print(
+            f"after an unrelated edit, {name}: first request {r['first_ms']:.1f} ms "
+            f"({fmt(ratio(r['first_ms'], bare_ms), 0, '.1f', 'x')} bare, "
+            f"{r['first_ms'] / r['cached_ms']:.1f}x its cached {r['cached_ms']:.1f} ms), "
+            f"{r['first_queries']} queries: {verdict}"
+        )
+    for pid, times in figures["first_searches"].items():
+        print(f"worker {pid}: Thai searches 1st {times[0]:.0f} ms, 10th {times[9]:.0f} ms")
+    for key in ("memory_uncached", "memory_cached"):
+        shown = ", ".join(
+            f"{pid} {m.get('VmRSS', 0):.0f} MB (peak {m.get('VmHWM', 0):.0f})"
+            for pid, m in figures[key].items()
+        )
+        print(f"workers' memory after serving every page ({key.split('_')[1]}): {shown}")
+    if bare_rps and cac.get("timeline th", {}).get("rps"):
+        r = cac["timeline th"]["rps"] / bare_rps
+        print(f"cached timeline / bare view: {r:.2f} of its req/s (earlier target {TARGET})")
+    print("targets (the issue's, at 50,000 events):")
+    for target, met, said in figures["checks"]:
+        print(f"  {'met' if met else 'FAILS':<6}{target}: {said}")
+
+
+def errors_in(figures: dict) -> list[str]:
+    """The pages that answered anything but 200, or not at all (wrk's socket errors)."""
+    found = [
+        f"{name} uncached: {r.get('errors', 0)} errors" + (" (missing)" if r.get("missing") else "")
+        for name, r in figures["uncached"].items()
+        if r.get("errors") or r.get("missing")
+    ]
+    found += [
+        f"{name} cached: {r.get('non_2xx', 0)} non-2xx, {r.get('socket_errors', 0)} socket errors"
+        for name, r in figures["cached"].items()
+        if r.get("non_2xx") or r.get("socket_errors") or r.get("missing")
+    ]
+    found += [
+        f"{name} after the edit: {r['status']}"
+        for name, r in figures["after_edit"].items()
+        if r["status"] != 200
+    ]
+    return found
+
+
+def bench_database(database: str, args, workdir: Path) -> dict:
+    url = fresh_database(database, workdir, args.pg_database)
+    env = bench_env(workdir, url)
+    print(f"{database}: preparing {url} (migrate, seed, collectstatic)...", flush=True)
+    prepare(env)
+    rows = generated_rows(max(args.sizes))
+    results, imported = {}, 0
+    for size in args.sizes:
+        print(f"{database}: importing events {imported + 1:,} to {size:,}...", flush=True)
+        seconds = import_rows(env, workdir, rows[imported:size])
+        imported = size
+        figures = {"import_seconds": seconds, **measure(env, args, subjects(rows[:size]))}
+        figures["checks"] = checks(figures)
+        report(database, size, figures)
+        results[str(size)] = figures
+    return results
 
 
 def save(figures: dict) -> Path:
@@ -284,47 +659,87 @@ def save(figures: dict) -> Path:
     return path
 
 
-def main() -> int:
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+
+    def numbers(text):
+        return sorted({int(n.replace("_", "")) for n in text.split(",") if n.strip()})
+
+    parser.add_argument("--sizes", type=numbers, default=[1000], help="events (1000)")
+    parser.add_argument("--databases", default="sqlite", help="sqlite, postgres or both")
+    parser.add_argument(
+        "--pg-database", default=PG_NAME, help=f"dropped and created again ({PG_NAME})"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--seconds", type=int, default=10, help="wrk run per page (default 10)")
-    parser.add_argument("--events", type=int, default=1000, help="generated events (1000)")
+    parser.add_argument(
+        "--requests", type=int, default=30, help="uncached requests per page (default 30)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=10, help="seconds of uncached requests per page (10)"
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    if not args.databases or set(args.databases) - {"sqlite", "postgres"}:
+        parser.error("--databases takes sqlite, postgres or both")
+    if not PG_NAME_PATTERN.fullmatch(args.pg_database) or args.pg_database in PG_NOT_OURS:
+        parser.error("--pg-database takes a throwaway name of this bench's own")
+    if not args.sizes or args.sizes[0] < 1:
+        parser.error("--sizes takes positive numbers: 1000,10000,50000")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
     if not shutil.which("wrk"):
         raise BenchError("wrk is not installed (make bench-web installs it)")
     workdir = Path(tempfile.mkdtemp(prefix="web-bench-"))
-    env = bench_env(workdir)
+    results = {}
     try:
-        slug = prepare(env, workdir, args.events)
-        port = free_port()
-        server = start_gunicorn(env, args.workers, port)
-        try:
-            print(
-                f"gunicorn, {args.workers} workers, 127.0.0.1:{port}; wrk -t2 -c10 '{ACCEPT_GZIP}'"
-            )
-            results = measure(f"http://127.0.0.1:{port}", slug, args.seconds, args.workers)
-        finally:
-            stop(server)
+        for database in args.databases:
+            results[database] = bench_database(database, args, workdir)
     finally:
-        if not args.keep:
+        if args.keep:
+            print(f"Kept {workdir} (and the database {args.pg_database}, if used)")
+        else:
             shutil.rmtree(workdir, ignore_errors=True)
-    ratio = report(results)
+            if "postgres" in args.databases:
+                drop_postgres(args.pg_database)
     figures = {
         "when": datetime.now().isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "database": env["DATABASE_URL"].split(":", 1)[0],
         "cache": os.environ.get("CACHE_URL", "locmemcache:// (default)"),
         "workers": args.workers,
         "seconds": args.seconds,
-        "events": args.events,
-        "pages": results,
-        "timeline_to_bare": ratio,
-        "target": TARGET,
+        "requests": args.requests,
+        "sizes": args.sizes,
+        "pg_database": args.pg_database if "postgres" in args.databases else None,
+        "limits": LIMITS,
+        "databases": results,
     }
-    print(f"Figures written to {save(figures).relative_to(ROOT)}")
-    errors = sum(r.get("non_2xx", 0) + r.get("socket_errors", 0) for r in results.values())
-    return 1 if errors or ratio is None else 0
+    print(f"\nFigures written to {save(figures).relative_to(ROOT)}")
+    errors = [
+        f"{db} {size}: {error}"
+        for db, sizes in results.items()
+        for size, f in sizes.items()
+        for error in errors_in(f)
+    ]
+    if errors:
+        print("Errors:\n  " + "\n  ".join(errors))
+        return 1
+    failed = [
+        f"{db} {size}: {target} ({said})"
+        for db, sizes in results.items()
+        for size, f in sizes.items()
+        for target, met, said in f["checks"]
+        if not met
+    ]
+    if args.check and failed:
+        print("Targets not met:\n  " + "\n  ".join(failed))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

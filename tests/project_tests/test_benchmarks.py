@@ -52,12 +52,20 @@ def psql(query: str) -> str:
 
 
 def test_bench_web_warms_every_worker_before_it_measures():
-    process = make("bench-web", "WORKERS=3", "BENCH_ARGS=--events 10 --seconds 1")
+    args = "BENCH_ARGS=--sizes 10 --seconds 1 --requests 5 --budget 1"
+    process = make("bench-web", "WORKERS=3", args)
     assert process.returncode == 0, process.stdout + process.stderr
-    pages = figures_of(process)["pages"]
-    assert set(pages) == {"bare view", "timeline /th/", "event page", "search"}
-    for page in pages.values():
+    figures = figures_of(process)["databases"]["sqlite"]["10"]
+    assert set(figures["cached"]) == set(figures["uncached"])
+    assert {"bare view", "timeline th", "event th", "search th"} <= set(figures["cached"])
+    for page in figures["cached"].values():
         assert len(set(page["warmed_workers"])) == 3, page
+    for page in figures["uncached"].values():
+        assert page["median_ms"] <= page["p99_ms"] and page["html_bytes"] > 0, page
+    assert figures["uncached"]["bare view"]["queries"] == 0
+    assert figures["uncached"]["event th"]["queries"] > 0
+    assert set(figures["after_edit"]) == {"event th", "sources"}
+    assert figures["checks"], "the issue's targets are checked"
 
 
 def test_bench_import_takes_the_postgresql_database_it_may_drop():
