@@ -1,6 +1,5 @@
 """What a reader does on the public site, with real clicks and typing in Chromium."""
 
-import datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -24,9 +23,10 @@ def test_reader_opens_the_timeline_era_by_era_in_date_order(page, live_server, s
     assert page.locator("main .era-header h2").all_inner_texts() == [e.name_th for e in eras]
     slugs = _event_slugs(page)
     assert sorted(slugs) == sorted(Event.objects.published().values_list("slug", flat=True))
-    # Within each era, earliest first (an event without a start date comes first).
+    # Within each era, in timeline order (where each sits: ``sort_start``, an unknown start
+    # first, "shortly before August 2025" where August 2025 begins).
     events = {e.slug: e for e in Event.objects.select_related("era")}
-    keys = [(events[s].era.start_year, events[s].date_start or datetime.date.min) for s in slugs]
+    keys = [(events[s].era.start_year, events[s].sort_start) for s in slugs]
     assert keys == sorted(keys)
     assert page.console_errors == []
 
