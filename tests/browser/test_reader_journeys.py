@@ -1,6 +1,5 @@
 """What a reader does on the public site, with real clicks and typing in Chromium."""
 
-
 import pytest
 from playwright.sync_api import expect
 
