@@ -195,11 +195,12 @@ def timeline_json(request):
     events = reader.timeline.page.object_list
     data = timelinejs.timeline_json(events=events, build_url=request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    neighbours = reader.neighbours()
     links = [
         f'<{request.build_absolute_uri(url)}>; rel="{relation}"'
         for relation, url in (
-            ("prev", reader.neighbours()["previous_url"]),
-            ("next", reader.neighbours()["next_url"]),
+            ("prev", neighbours["previous_url"]),
+            ("next", neighbours["next_url"]),
         )
         if url
     ]
