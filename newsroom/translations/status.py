@@ -121,7 +121,8 @@ def translation_confirm(*, obj, language: str, by) -> None:
             "confirmed_by": by,
         },
     )
-    content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
+    # The readers' "updated" notice: its page, not its place in lists.
+    content_changed_send(model=type(obj), pks=[obj.pk], listed=False)
 
 
 def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
