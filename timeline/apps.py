@@ -10,9 +10,9 @@ class TimelineConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, pre_delete
 
+        import timeline.resources  # noqa: F401  (registers the events', eras', topics' files)
         from newsroom.models import Person
         from newsroom.signals import content_changed
-        from timeline import resources  # noqa: F401  (registers the events', eras', topics' files)
         from timeline import pages
         from timeline.models import Era, Topic
         from timeline.search import on_content_changed, on_name_deleted, on_name_deleting
