@@ -124,6 +124,20 @@ def translation_confirm(*, obj, language: str, by) -> None:
     content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
 
 
+def translation_fields_confirm(*, obj, language: str, fields: set[str], by) -> None:
+    """The translation of these ``fields`` of ``obj`` matches their original as it is now:
+    they are no longer stale; the item is up to date once no other field is."""
+    record = translation_record(obj, language)
+    stale = stale_fields(obj, language, record=record)
+    remaining = {name: text for name, text in stale.items() if name not in fields}
+    if not remaining:
+        translation_confirm(obj=obj, language=language, by=by)
+    elif confirm_error(language=language, by=by):
+        raise PermissionDenied(confirm_error(language=language, by=by))
+    else:
+        TranslationState.objects.filter(pk=record.pk).update(stale=True, originals=remaining)
+
+
 def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
     """The original text of these items changed: their translations are stale (if public).
 

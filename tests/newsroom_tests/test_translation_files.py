@@ -1,0 +1,194 @@
+"""Translation files: export the work to XLIFF 2, fill it as a CAT tool does, import it back."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from lxml import etree
+
+from newsroom.imports.service import import_undo
+from newsroom.models import ImportRecord
+from newsroom.translations.status import CURRENT, MISSING, STALE, translation_state
+from newsroom.translations.xliff import MDA, XLIFF
+from tests.factories import EventFactory, SourceFactory
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+NS = {"x": XLIFF, "mda": MDA}
+
+
+def export(tmp_path, *options) -> bytes:
+    path = tmp_path / "work.xlf"
+    call_command("export_translations", "--language", "en", *options, "-o", str(path))
+    return path.read_bytes()
+
+
+def cat_tool(data: bytes, targets: dict[str, str], state: str = "translated") -> bytes:
+    """What a CAT tool gives back: targets filled and their state set, a note of its own,
+    attributes in another order, the whole document indented anew."""
+    root = etree.fromstring(data)
+    for unit in root.iterfind(".//x:unit", NS):
+        attributes = dict(unit.attrib)
+        unit.attrib.clear()
+        unit.attrib.update(dict(reversed(attributes.items())))
+        if unit.get("id") not in targets:
+            continue
+        segment = unit.find("x:segment", NS)
+        segment.set("state", state)
+        etree.SubElement(segment, f"{{{XLIFF}}}target").text = targets[unit.get("id")]
+        notes = unit.find("x:notes", NS)
+        etree.SubElement(notes, f"{{{XLIFF}}}note", category="translator").text = "checked"
+    etree.indent(root, space="\t")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def import_file(tmp_path, data: bytes, *options) -> tuple[str, str]:
+    path = tmp_path / "done.xlf"
+    path.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_translations", str(path), *options, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def untranslated():
+    return EventFactory(title_en="", summary_en="", body_th="ย่อหน้าแรก\n\nย่อหน้าที่สอง")
+
+
+def test_the_export_is_xliff_2_with_one_unit_per_missing_field(tmp_path, untranslated):
+    root = etree.fromstring(export(tmp_path))
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "th", "en")
+    group = root.find(f".//x:group[@id='events.{untranslated.pk}']", NS)
+    assert group.get("name") == untranslated.slug
+    units = {u.get("id"): u for u in group.iterfind("x:unit", NS)}
+    assert set(units) == {f"events.{untranslated.pk}.{f}" for f in ("title", "summary", "body")}
+    body = units[f"events.{untranslated.pk}.body"]
+    assert body.findtext("x:segment/x:source", namespaces=NS) == "ย่อหน้าแรก\n\nย่อหน้าที่สอง"
+    assert body.find(".//mda:meta[@type='original-sha256']", NS).text
+    assert not root.findall(f".//x:unit[@id='events.{untranslated.pk}.display_date']", NS)
+
+
+def test_a_cat_tools_file_round_trips_into_the_fields_and_marks_them_up_to_date(
+    tmp_path, untranslated
+):
+    pk = untranslated.pk
+    data = cat_tool(
+        export(tmp_path),
+        {
+            f"events.{pk}.title": "A summit in the Far East",
+            f"events.{pk}.summary": "The leaders met.",
+            f"events.{pk}.body": "First paragraph.\n\nSecond paragraph.",
+        },
+        state="final",
+    )
+    out, err = import_file(tmp_path, data)
+    event = Event.objects.get(pk=pk)
+    assert event.title_en == "A summit in the Far East"
+    assert event.body_en == "First paragraph.\n\nSecond paragraph."
+    assert translation_state(event, "en") == CURRENT
+    assert "3 applied" in out and not err
+    record = ImportRecord.objects.get(file_name="done.xlf")
+    assert (record.state, record.updated, record.file_format) == ("done", 1, "xliff")
+    import_undo(record=record, by=None)
+    assert Event.objects.get(pk=pk).title_en == ""
+    assert translation_state(Event.objects.get(pk=pk), "en") == MISSING
+
+
+def test_units_left_untranslated_or_initial_are_skipped(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(export(tmp_path), {f"events.{pk}.title": "Draft title"}, state="initial")
+    out, _err = import_file(tmp_path, data)
+    assert Event.objects.get(pk=pk).title_en == ""
+    assert "0 applied" in out
+
+
+def test_a_changed_original_refuses_that_unit_and_applies_the_others(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(
+        export(tmp_path),
+        {f"events.{pk}.title": "A new title", f"events.{pk}.summary": "A new summary"},
+    )
+    Event.objects.filter(pk=pk).update(title_th="ชื่อเรื่องที่แก้แล้ว")
+    with pytest.raises(CommandError, match="1 unit"):
+        import_file(tmp_path, data)
+    event = Event.objects.get(pk=pk)
+    assert (event.title_en, event.summary_en) == ("", "A new summary")
+
+
+def test_the_refusal_reason_and_exit_status_as_typed(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(export(tmp_path), {f"events.{pk}.title": "A new title"})
+    Event.objects.filter(pk=pk).update(title_th="ชื่อเรื่องที่แก้แล้ว")
+    (tmp_path / "done.xlf").write_bytes(data)
+    # A subprocess does not see this test's transaction: run the check against a file only.
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "import_translations", str(tmp_path / "none.xlf")],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert finished.returncode == 1 and "No such file" in finished.stderr
+    with pytest.raises(CommandError):
+        import_file(tmp_path, data)
+    _out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_translations", str(tmp_path / "done.xlf"), stderr=err)
+    assert f"refused: events.{pk}.title: the original changed since the export" in err.getvalue()
+
+
+def test_dry_run_writes_nothing(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(export(tmp_path), {f"events.{pk}.title": "A new title"})
+    out, _err = import_file(tmp_path, data, "--dry-run")
+    assert "dry run" in out and "1 applied" in out
+    assert Event.objects.get(pk=pk).title_en == ""
+    assert not ImportRecord.objects.filter(file_name="done.xlf").exists()
+
+
+def test_stale_fields_carry_the_translation_so_far_and_become_current(tmp_path, editor):
+    from newsroom.editing import item_save
+    from newsroom.translations.status import translation_confirm
+
+    source = SourceFactory(title_en="Old English title", summary_th="สรุป", summary_en="Summary")
+    translation_confirm(obj=source, language="en", by=editor)
+    source.title_th = "ชื่อใหม่"
+    item_save(item=source, by=editor)
+    assert translation_state(source, "en") == STALE
+    data = export(tmp_path, "--state", "stale")
+    root = etree.fromstring(data)
+    units = root.findall(f".//x:group[@id='sources.{source.pk}']/x:unit", NS)
+    assert [u.get("id") for u in units] == [f"sources.{source.pk}.title"]
+    notes = {n.get("category"): n.text for n in units[0].iterfind(".//x:note", NS)}
+    assert notes["translation-so-far"] == "Old English title"
+    import_file(tmp_path, cat_tool(data, {f"sources.{source.pk}.title": "New English title"}))
+    source.refresh_from_db()
+    assert source.title_en == "New English title"
+    assert translation_state(source, "en") == CURRENT
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not xml", "not well-formed XML"),
+        (b"<html/>", "not an XLIFF 2 document"),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>',
+            "not an XLIFF 2",
+        ),
+        (
+            f'<xliff xmlns="{XLIFF}" version="2.0" srcLang="th" trgLang="fr"/>'.encode(),
+            "target language",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(tmp_path, data, message):
+    with pytest.raises(CommandError, match="nothing was imported"):
+        _out, err = import_file(tmp_path, data)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_translations", str(tmp_path / "done.xlf"), stderr=err)
+    assert message in err.getvalue()
