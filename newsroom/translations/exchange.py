@@ -31,6 +31,7 @@ from newsroom.translations.status import (
     stale_q,
     target_languages,
     translation_fields_confirm,
+    translation_states_snapshot,
 )
 from newsroom.translations.xliff import Document, Unit, XliffError, document_read, text_hash
 
@@ -270,14 +271,17 @@ def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name:
         outcome.action = "unchanged" if outcome.before == outcome.unit.target else "applied"
     if result.dry_run or not todo:
         return
+    fields = {}
+    for outcome in todo:
+        fields.setdefault(outcome.unit.pk, set()).add(outcome.unit.field)
+    snapshot = translation_states_snapshot(model=spec.model, pks=list(fields), language=language)
     table_spec, table = _table(spec, todo, language)
     report, record = import_table(spec=table_spec, table=table, user=user, file_name=file_name)
     if not report.ok:  # the items changed between the check and the write
         raise _WriteFailed("; ".join(str(error) for error in report.errors))
+    record.translation_states = snapshot
+    record.save(update_fields=["translation_states"])
     result.records.append(record)
-    fields = {}
-    for outcome in todo:
-        fields.setdefault(outcome.unit.pk, set()).add(outcome.unit.field)
     for obj in spec.model.objects.filter(pk__in=fields):
         translation_fields_confirm(obj=obj, language=language, fields=fields[obj.pk], by=user)
 

@@ -138,6 +138,42 @@ def translation_fields_confirm(*, obj, language: str, fields: set[str], by) -> N
         TranslationState.objects.filter(pk=record.pk).update(stale=True, originals=remaining)
 
 
+STATE_FIELDS = ("language", "source_hash", "stale", "originals", "confirmed_at", "confirmed_by_id")
+
+
+def translation_states_snapshot(*, model, pks, language: str) -> list[dict]:
+    """The translation states of these items as they are (``translation_states_restore``
+    puts them back): one per item, ``None`` where it has none yet."""
+    states = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks, language=language
+    )
+    known = {s["object_id"]: s for s in states.values("object_id", *STATE_FIELDS)}
+    return [
+        {"object_id": pk, "language": language, "state": _jsonable(known.get(pk))} for pk in pks
+    ]
+
+
+def _jsonable(state: dict | None) -> dict | None:
+    if state and state["confirmed_at"]:
+        state = {**state, "confirmed_at": state["confirmed_at"].isoformat()}
+    return state
+
+
+def translation_states_restore(*, model, snapshot: list[dict]) -> None:
+    """Put back the translation states of a ``translation_states_snapshot``."""
+    content_type = ContentType.objects.get_for_model(model)
+    for entry in snapshot:
+        key = {"content_type": content_type, "object_id": entry["object_id"]}
+        states = TranslationState.objects.filter(**key, language=entry["language"])
+        if entry["state"] is None:
+            states.delete()
+        else:
+            values = {k: v for k, v in entry["state"].items() if k not in ("object_id", "language")}
+            TranslationState.objects.update_or_create(
+                **key, language=entry["language"], defaults=values
+            )
+
+
 def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
     """The original text of these items changed: their translations are stale (if public).
 

@@ -12,7 +12,13 @@ from lxml import etree
 
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord
-from newsroom.translations.status import CURRENT, MISSING, STALE, translation_state
+from newsroom.translations.status import (
+    CURRENT,
+    MISSING,
+    STALE,
+    stale_fields,
+    translation_state,
+)
 from newsroom.translations.xliff import MDA, XLIFF
 from tests.factories import EventFactory, SourceFactory
 from timeline.models import Event
@@ -154,6 +160,7 @@ def test_stale_fields_carry_the_translation_so_far_and_become_current(tmp_path, 
     from newsroom.translations.status import translation_confirm
 
     source = SourceFactory(title_en="Old English title", summary_th="สรุป", summary_en="Summary")
+    source_title_before = source.title_th
     translation_confirm(obj=source, language="en", by=editor)
     source.title_th = "ชื่อใหม่"
     item_save(item=source, by=editor)
@@ -168,6 +175,11 @@ def test_stale_fields_carry_the_translation_so_far_and_become_current(tmp_path, 
     source.refresh_from_db()
     assert source.title_en == "New English title"
     assert translation_state(source, "en") == CURRENT
+    import_undo(record=ImportRecord.objects.get(file_name="done.xlf"), by=editor)
+    source.refresh_from_db()
+    assert source.title_en == "Old English title"
+    assert translation_state(source, "en") == STALE  # as it was before the import
+    assert stale_fields(source, "en") == {"title": source_title_before}
 
 
 @pytest.mark.parametrize(
