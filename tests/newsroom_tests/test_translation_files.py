@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from lxml import etree
+from reversion.models import Version
 
 from newsroom.imports.service import import_undo
 from newsroom.models import ImportRecord
@@ -99,6 +100,8 @@ def test_a_cat_tools_file_round_trips_into_the_fields_and_marks_them_up_to_date(
     assert "3 applied" in out and not err
     record = ImportRecord.objects.get(file_name="done.xlf")
     assert (record.state, record.updated, record.file_format) == ("done", 1, "xliff")
+    version = Version.objects.get_for_object(event).first()
+    assert version.revision.comment == f"Imported from done.xlf (import {record.pk})"
     import_undo(record=record, by=None)
     assert Event.objects.get(pk=pk).title_en == ""
     assert translation_state(Event.objects.get(pk=pk), "en") == MISSING
@@ -204,3 +207,74 @@ def test_a_file_that_cannot_be_read_is_refused_whole(tmp_path, data, message):
     with pytest.raises(CommandError):
         call_command("import_translations", str(tmp_path / "done.xlf"), stderr=err)
     assert message in err.getvalue()
+
+
+# The admin: the worklist's download, the lists' action, the upload's preview and confirm
+
+
+def test_the_worklist_downloads_the_file_of_a_language(editor_client, untranslated):
+    page = editor_client.get("/admin/worklist/", headers={"accept-language": "en"})
+    assert 'action="/admin/worklist/xliff/"' in page.content.decode()
+    response = editor_client.get("/admin/worklist/xliff/", {"language": "en", "state": "missing"})
+    assert response["Content-Type"] == "application/xliff+xml"
+    assert "attachment" in response["Content-Disposition"]
+    root = etree.fromstring(response.content)
+    assert root.find(f".//x:unit[@id='events.{untranslated.pk}.title']", NS) is not None
+    assert editor_client.get("/admin/worklist/xliff/", {"language": "th"}).status_code == 403
+
+
+def test_the_lists_action_downloads_the_selection_only(editor_client, untranslated):
+    other = EventFactory(title_en="")
+    response = editor_client.post(
+        "/admin/timeline/event/",
+        {"action": "export_translation_file_en", "_selected_action": [untranslated.pk]},
+    )
+    root = etree.fromstring(response.content)
+    groups = [g.get("id") for g in root.iterfind(".//x:group", NS)]
+    assert groups == [f"events.{untranslated.pk}"]
+    assert other.pk != untranslated.pk
+
+
+def test_an_upload_is_previewed_then_imported_on_confirmation(
+    tmp_path, translator_client, untranslated
+):
+    pk = untranslated.pk
+    Event.objects.filter(pk=untranslated.pk).update(summary_th="สรุปใหม่")  # after the export
+    data = export(tmp_path)
+    Event.objects.filter(pk=untranslated.pk).update(summary_th="สรุปใหม่กว่า")
+    data = cat_tool(
+        data, {f"events.{pk}.title": "Translated title", f"events.{pk}.summary": "Summary"}
+    )
+    upload = io.BytesIO(data)
+    upload.name = "from-omegat.xlf"
+    english = {"accept-language": "en"}
+    page = translator_client.post(
+        "/admin/worklist/xliff/upload/", {"file": upload}, headers=english
+    )
+    html = page.content.decode()
+    assert "Translated title" in html and "the original changed since the export" in html
+    assert "1 applied" in html
+    assert Event.objects.get(pk=pk).title_en == ""  # nothing written by the preview
+    upload_name = page.context["upload"]
+    response = translator_client.post(
+        "/admin/worklist/xliff/upload/",
+        {"upload": upload_name, "file_name": "from-omegat.xlf"},
+        headers=english,
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/worklist/"
+    event = Event.objects.get(pk=pk)
+    assert (event.title_en, event.summary_en) == ("Translated title", "")
+    record = ImportRecord.objects.get(file_name="from-omegat.xlf")
+    assert record.user.username == "test-translator"
+    messages = [str(m) for m in translator_client.get("/admin/worklist/").context["messages"]]
+    assert any("1 refused" in m for m in messages)
+
+
+def test_an_upload_that_is_not_xliff_is_refused_with_its_reason(editor_client):
+    upload = io.BytesIO(b"title,slug\n")
+    upload.name = "events.csv"
+    page = editor_client.post(
+        "/admin/worklist/xliff/upload/", {"file": upload}, headers={"accept-language": "en"}
+    )
+    assert "not well-formed XML" in page.content.decode()
+    assert "upload" not in page.context or not page.context["upload"]
