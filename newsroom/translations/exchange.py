@@ -113,11 +113,16 @@ def translations_export(
 class Outcome:
     """What an import did (or would do) with one unit of the file."""
 
-    unit: Unit
+    unit: Unit | None
     label: str = ""
     action: str = ""  # applied, unchanged, refused, skipped
     before: str = ""
     reason: str = ""
+    unit_id: str = ""  # as the file gives it
+
+    @property
+    def id(self) -> str:
+        return self.unit.id if self.unit else self.unit_id
 
 
 @dataclass
@@ -177,7 +182,7 @@ def translations_import(
         result.errors.append(error)
         return result
     for unit_id, reason in document.unreadable:
-        result.outcomes.append(Outcome(Unit("", 0, unit_id, ""), action="refused", reason=reason))
+        result.outcomes.append(Outcome(None, action="refused", reason=reason, unit_id=unit_id))
     by_kind = _checked(document, result, user)
     try:
         with transaction.atomic():

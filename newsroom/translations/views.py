@@ -17,6 +17,7 @@ from newsroom.translations.exchange import STATES, translations_export, translat
 from newsroom.translations.filters import LANGUAGE_NAMES
 from newsroom.translations.status import confirm_error, confirmable_languages
 
+NOTHING_TO_TRANSLATE = _("Nothing to translate there: no field is missing or stale.")
 STATE_LABELS = {"missing": _("missing"), "stale": _("stale"), "all": _("missing and stale")}
 
 
@@ -58,7 +59,10 @@ def xliff_download(request):
     if not form.is_valid():
         raise PermissionDenied(_("Choose a language you may translate into."))
     language, state = form.cleaned_data["language"], form.cleaned_data["state"]
-    data, _count = translations_export(language=language, state=state)
+    data, count = translations_export(language=language, state=state)
+    if not count:
+        messages.info(request, NOTHING_TO_TRANSLATE)
+        return HttpResponseRedirect(reverse("admin:translation-worklist"))
     return xliff_response(data, language=language, what=state)
 
 
@@ -97,7 +101,7 @@ def _apply(request, storage: UploadStorage):
         level = messages.WARNING if result.of("refused") else messages.SUCCESS
         messages.add_message(request, level, result.summary())
     for outcome in result.of("refused"):
-        messages.warning(request, f"{outcome.unit.id}: {outcome.reason}")
+        messages.warning(request, f"{outcome.id}: {outcome.reason}")
     return HttpResponseRedirect(reverse("admin:translation-worklist"))
 
 
@@ -108,7 +112,10 @@ def export_selection_action(language: str):
         if confirm_error(language=language, by=request.user):
             raise PermissionDenied
         kind = next(n for n, spec in specs().items() if spec.model is queryset.model)
-        data, _count = translations_export(language=language, selection={kind: queryset})
+        data, count = translations_export(language=language, selection={kind: queryset})
+        if not count:
+            modeladmin.message_user(request, NOTHING_TO_TRANSLATE)
+            return None
         return xliff_response(data, language=language, what=kind)
 
     action.__name__ = f"export_translation_file_{language}"

@@ -1,17 +1,16 @@
 """Translation files: export the work to XLIFF 2, fill it as a CAT tool does, import it back."""
 
 import io
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from lxml import etree
 from reversion.models import Version
 
+from newsroom.i18n import translated_fields
 from newsroom.imports.service import import_undo
+from newsroom.imports.specs import specs
 from newsroom.models import ImportRecord
 from newsroom.translations.status import (
     CURRENT,
@@ -22,6 +21,7 @@ from newsroom.translations.status import (
 )
 from newsroom.translations.xliff import MDA, XLIFF
 from tests.factories import EventFactory, SourceFactory
+from tests.processes import install, manage, site_env
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -128,25 +128,67 @@ def test_a_changed_original_refuses_that_unit_and_applies_the_others(tmp_path, u
     assert (event.title_en, event.summary_en) == ("", "A new summary")
 
 
-def test_the_refusal_reason_and_exit_status_as_typed(tmp_path, untranslated):
-    pk = untranslated.pk
-    data = cat_tool(export(tmp_path), {f"events.{pk}.title": "A new title"})
-    Event.objects.filter(pk=pk).update(title_th="ชื่อเรื่องที่แก้แล้ว")
-    (tmp_path / "done.xlf").write_bytes(data)
-    # A subprocess does not see this test's transaction: run the check against a file only.
-    finished = subprocess.run(
-        [sys.executable, "manage.py", "import_translations", str(tmp_path / "none.xlf")],
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
+@pytest.mark.slow
+def test_the_commands_as_typed_exit_1_with_the_reason_of_a_refusal(tmp_path):
+    env = site_env(**install(tmp_path))
+    create = (
+        "from tests.factories import EventFactory; "
+        "print(EventFactory(slug='to-translate', title_en='', summary_en='').pk)"
     )
-    assert finished.returncode == 1 and "No such file" in finished.stderr
-    with pytest.raises(CommandError):
+    pk = manage(env, "shell", "-v0", "-c", create).stdout.strip()
+    xlf = tmp_path / "work.xlf"
+    manage(env, "export_translations", "--language", "en", "-o", str(xlf))
+    xlf.write_bytes(
+        cat_tool(xlf.read_bytes(), {f"events.{pk}.title": "Title", f"events.{pk}.summary": "S"})
+    )
+    change = (
+        f"from timeline.models import Event; Event.objects.filter(pk={pk}).update(title_th='ใหม่')"
+    )
+    manage(env, "shell", "-v0", "-c", change)
+    dry = manage(env, "import_translations", str(xlf), "--dry-run", check=False)
+    assert dry.returncode == 1 and "1 applied" in dry.stdout
+    done = manage(env, "import_translations", str(xlf), check=False)
+    assert done.returncode == 1
+    assert f"refused: events.{pk}.title: the original changed since the export" in done.stderr
+    assert "1 applied, 0 unchanged, 1 refused" in done.stdout
+    missing = manage(env, "import_translations", str(tmp_path / "none.xlf"), check=False)
+    assert missing.returncode == 1 and "No such file" in missing.stderr
+
+
+def test_nothing_to_translate_writes_no_file(tmp_path):
+    for spec in specs().values():  # every field of every item translated
+        names = translated_fields(spec.model)
+        spec.model.objects.update(**{f"{name}_en": "Translated" for name in names})
+    err = io.StringIO()
+    path = tmp_path / "f.xlf"
+    call_command("export_translations", "--language", "en", "-o", str(path), stderr=err)
+    assert "Nothing to translate into en" in err.getvalue()
+    assert not path.exists()
+
+
+def test_entities_are_not_expanded(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = export(tmp_path).replace(b"<?xml version='1.0' encoding='UTF-8'?>", b"", 1)
+    data = cat_tool(data, {f"events.{pk}.title": "PLACEHOLDER"}).replace(
+        b"PLACEHOLDER", b"&secret;"
+    )
+    data = data.replace(
+        b"?>", b'?>\n<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file:///etc/passwd">]>', 1
+    )
+    import_file(tmp_path, data)
+    assert "root:" not in Event.objects.get(pk=pk).title_en
+
+
+def test_a_unit_this_site_did_not_give_is_refused_by_its_id(tmp_path, untranslated):
+    data = export(tmp_path).replace(
+        f'id="events.{untranslated.pk}.title"'.encode(), b'id="my-own-unit"'
+    )
+    with pytest.raises(CommandError, match="1 unit"):
         import_file(tmp_path, data)
-    _out, err = io.StringIO(), io.StringIO()
+    err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_translations", str(tmp_path / "done.xlf"), stderr=err)
-    assert f"refused: events.{pk}.title: the original changed since the export" in err.getvalue()
+    assert "refused: my-own-unit: this unit's id is not one this site gave" in err.getvalue()
 
 
 def test_dry_run_writes_nothing(tmp_path, untranslated):
@@ -278,3 +320,14 @@ def test_an_upload_that_is_not_xliff_is_refused_with_its_reason(editor_client):
     )
     assert "not well-formed XML" in page.content.decode()
     assert "upload" not in page.context or not page.context["upload"]
+
+
+def test_the_action_on_a_fully_translated_selection_says_so(editor_client):
+    event = EventFactory()
+    response = editor_client.post(
+        "/admin/timeline/event/",
+        {"action": "export_translation_file_en", "_selected_action": [event.pk]},
+        headers={"accept-language": "en"},
+        follow=True,
+    )
+    assert "Nothing to translate there" in response.content.decode()

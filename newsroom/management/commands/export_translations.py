@@ -31,6 +31,9 @@ class Command(BaseCommand):
                 f"“{language}” is not a translation: use one of {', '.join(target_languages())}."
             )
         data, count = translations_export(language=language, state=state)
+        if not count:
+            self.stderr.write(f"Nothing to translate into {language} ({state}): no file written.")
+            return
         if output:
             Path(output).write_bytes(data)
             self.stderr.write(f"Wrote {count} field(s) to translate into {language} to {output}.")

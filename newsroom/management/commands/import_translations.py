@@ -35,7 +35,7 @@ class Command(BaseCommand):
         for error in result.errors:
             self.stderr.write(f"error: {error}")
         for outcome in result.of("refused"):
-            self.stderr.write(f"refused: {outcome.unit.id}: {outcome.reason}")
+            self.stderr.write(f"refused: {outcome.id}: {outcome.reason}")
         if result.errors:
             raise CommandError("The file was refused: nothing was imported.")
         prefix = "dry run (nothing written): " if dry_run else ""
