@@ -72,11 +72,11 @@ def units_to_translate(obj, *, kind: str, language: str, state: str = "all") -> 
             if now[name]:
                 todo.setdefault(name, before)
     units = []
-    for name, before in todo.items():
+    for name in [name for name in now if name in todo]:  # in the form's order
         notes = [("field", str(obj._meta.get_field(name).verbose_name))]
         if translation := _translation(obj, name, language):
             notes.append(("translation-so-far", translation))
-        if before:
+        if before := todo[name]:
             notes.append(("original-when-translated", before))
         units.append(Unit(kind=kind, pk=obj.pk, field=name, source=now[name], notes=notes))
     return units
