@@ -292,9 +292,10 @@ def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name:
 
 
 def _table(spec: Spec, outcomes: list[Outcome], language: str) -> tuple[Spec, _Table]:
-    """The units as rows of the kind's table: its slug and the translated columns (the fields
-    a unit does not fill keep their text)."""
-    names = [f"{name}_{language}" for name in translated_fields(spec.model)]
+    """The units as rows of the kind's table: its slug and the columns the units fill (a
+    field of an item that has no unit in the file keeps its text)."""
+    filled = {o.unit.field for o in outcomes}
+    names = [f"{name}_{language}" for name in translated_fields(spec.model) if name in filled]
     rows: dict[int, dict[str, str]] = {}
     items = spec.model.objects.in_bulk({o.unit.pk for o in outcomes})
     for outcome in outcomes:
