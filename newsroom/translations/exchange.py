@@ -266,12 +266,8 @@ def _refusal(unit: Unit, obj, user, seen: set[str]) -> str:
 def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name: str) -> None:
     """Apply one kind's units through the imports' engine: checked first (a unit the engine
     refuses is reported), then written and recorded; then its fields are up to date."""
-    language = result.language
-    spec = specs()[kind]
-    table_spec, table = _table(spec, outcomes, language)
-    check, _none = import_table(spec=table_spec, table=table, user=user, dry_run=True)
-    _refuse_rows(check, outcomes, table, language)
-    todo = [o for o in outcomes if o.action != "refused"]
+    language, spec = result.language, specs()[kind]
+    todo = _engine_checked(spec, outcomes, language, user=user)
     for outcome in todo:
         outcome.action = "unchanged" if outcome.before == outcome.unit.target else "applied"
     if result.dry_run or not todo:
@@ -289,6 +285,19 @@ def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name:
     result.records.append(record)
     for obj in spec.model.objects.filter(pk__in=fields):
         translation_fields_confirm(obj=obj, language=language, fields=fields[obj.pk], by=user)
+
+
+def _engine_checked(spec: Spec, outcomes: list[Outcome], language: str, *, user) -> list:
+    """The units the engine accepts (its dry run); those it refuses get its message."""
+    todo = outcomes
+    for attempt in range(3):  # a unit the engine refuses, then (rarely) its whole item
+        table_spec, table = _table(spec, todo, language)
+        check, _none = import_table(spec=table_spec, table=table, user=user, dry_run=True)
+        if check.ok:
+            break
+        _refuse_rows(check, todo, table, language, whole_rows=attempt == 2)
+        todo = [o for o in todo if o.action != "refused"]
+    return todo
 
 
 def _table(spec: Spec, outcomes: list[Outcome], language: str) -> tuple[Spec, _Table]:
@@ -310,14 +319,18 @@ def _table(spec: Spec, outcomes: list[Outcome], language: str) -> tuple[Spec, _T
     )
 
 
-def _refuse_rows(report, outcomes: list[Outcome], table: _Table, language: str) -> None:
-    """Units whose row the engine refused: refused, with the engine's message."""
+def _refuse_rows(report, outcomes: list[Outcome], table: _Table, language: str, *, whole_rows):
+    """Units the engine refused: refused, with its message. An error of the row as a whole
+    (or, with ``whole_rows``, any error) refuses every unit of that item."""
     slugs = {number: row["slug"] for number, row in table.rows()}
+    columns = {f"{name}_{language}" for name in {o.unit.field for o in outcomes}}
     for error in report.errors:
         for outcome in outcomes:
-            if outcome.label != slugs.get(error.row):
-                continue
             own = error.column == f"{outcome.unit.field}_{language}"
+            if outcome.label != slugs.get(error.row) or not (
+                own or whole_rows or error.column not in columns
+            ):
+                continue
             reason = error.message if own else f"{error.column}: {error.message}"
             outcome.action = "refused"
             outcome.reason = "; ".join(filter(None, [outcome.reason, reason]))

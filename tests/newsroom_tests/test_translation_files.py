@@ -331,3 +331,17 @@ def test_the_action_on_a_fully_translated_selection_says_so(editor_client):
         follow=True,
     )
     assert "Nothing to translate there" in response.content.decode()
+
+
+def test_a_target_the_fields_rules_refuse_is_refused_with_their_message(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(
+        export(tmp_path), {f"events.{pk}.title": "x" * 301, f"events.{pk}.summary": "Fine"}
+    )
+    err = io.StringIO()
+    (tmp_path / "done.xlf").write_bytes(data)
+    with pytest.raises(CommandError, match="1 unit"):
+        call_command("import_translations", str(tmp_path / "done.xlf"), stderr=err)
+    assert f"refused: events.{pk}.title: Ensure this value has at most 300" in err.getvalue()
+    event = Event.objects.get(pk=pk)
+    assert (event.title_en, event.summary_en) == ("", "Fine")
