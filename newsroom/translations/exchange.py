@@ -222,10 +222,10 @@ def _checked(document: Document, result: TranslationImport, user) -> dict[str, l
         obj = items.get((unit.kind, unit.pk))
         outcome = Outcome(unit, label=obj.slug if obj else "")
         result.outcomes.append(outcome)
-        if reason := _refusal(unit, obj, user, seen):
-            outcome.action, outcome.reason = "refused", reason
-        elif not unit.ready:
+        if not unit.ready:  # nothing to write: whatever became of its original
             outcome.action = "skipped"
+        elif reason := _refusal(unit, obj, user, seen):
+            outcome.action, outcome.reason = "refused", reason
         else:
             outcome.before = _translation(obj, unit.field, document.target_language)
             by_kind.setdefault(unit.kind, []).append(outcome)

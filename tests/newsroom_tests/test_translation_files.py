@@ -345,3 +345,11 @@ def test_a_target_the_fields_rules_refuse_is_refused_with_their_message(tmp_path
     assert f"refused: events.{pk}.title: Ensure this value has at most 300" in err.getvalue()
     event = Event.objects.get(pk=pk)
     assert (event.title_en, event.summary_en) == ("", "Fine")
+
+
+def test_an_untranslated_unit_whose_original_changed_is_only_skipped(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(export(tmp_path), {f"events.{pk}.summary": "Summary"})
+    Event.objects.filter(pk=pk).update(title_th="ชื่อเรื่องที่แก้แล้ว")
+    out, err = import_file(tmp_path, data)  # no CommandError: nothing was refused
+    assert "1 applied, 0 unchanged, 0 refused" in out and not err
