@@ -23,6 +23,7 @@ from newsroom.imports.engine import Column, Spec
 from newsroom.imports.service import import_table
 from newsroom.imports.specs import specs
 from newsroom.models import ImportRecord
+from newsroom.signals import content_batch
 from newsroom.translations.status import (
     confirm_error,
     originals,
@@ -185,7 +186,8 @@ def translations_import(
         result.outcomes.append(Outcome(None, action="refused", reason=reason, unit_id=unit_id))
     by_kind = _checked(document, result, user)
     try:
-        with transaction.atomic():
+        # Readers' pages and the search index hear of the import once, at its end.
+        with content_batch(), transaction.atomic():
             for kind, outcomes in by_kind.items():
                 _import_kind(kind, outcomes, result, user=user, file_name=file_name)
     except _WriteFailed as error:
@@ -284,7 +286,9 @@ def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name:
     record.save(update_fields=["translation_states"])
     result.records.append(record)
     for obj in spec.model.objects.filter(pk__in=fields):
-        translation_fields_confirm(obj=obj, language=language, fields=fields[obj.pk], by=user)
+        translation_fields_confirm(
+            obj=obj, language=language, fields=fields[obj.pk], by=user, bulk=True
+        )
 
 
 def _engine_checked(spec: Spec, outcomes: list[Outcome], language: str, *, user) -> list:

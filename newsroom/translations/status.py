@@ -104,9 +104,9 @@ def confirm_error(*, language: str, by) -> str:
     return ""
 
 
-def translation_confirm(*, obj, language: str, by) -> None:
+def translation_confirm(*, obj, language: str, by, bulk: bool = False) -> None:
     """The translation into ``language`` matches the original as it is now. A translator
-    confirms their own language only."""
+    confirms their own language only. ``bulk``: one of many (an import's)."""
     if error := confirm_error(language=language, by=by):
         raise PermissionDenied(error)
     TranslationState.objects.update_or_create(
@@ -121,17 +121,19 @@ def translation_confirm(*, obj, language: str, by) -> None:
             "confirmed_by": by,
         },
     )
-    content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
+    content_changed_send(model=type(obj), pks=[obj.pk], bulk=bulk)  # readers' "updated" notice
 
 
-def translation_fields_confirm(*, obj, language: str, fields: set[str], by) -> None:
+def translation_fields_confirm(
+    *, obj, language: str, fields: set[str], by, bulk: bool = False
+) -> None:
     """The translation of these ``fields`` of ``obj`` matches their original as it is now:
     they are no longer stale; the item is up to date once no other field is."""
     record = translation_record(obj, language)
     stale = stale_fields(obj, language, record=record)
     remaining = {name: text for name, text in stale.items() if name not in fields}
     if not remaining:
-        translation_confirm(obj=obj, language=language, by=by)
+        translation_confirm(obj=obj, language=language, by=by, bulk=bulk)
     elif confirm_error(language=language, by=by):
         raise PermissionDenied(confirm_error(language=language, by=by))
     else:
