@@ -22,7 +22,7 @@ from newsroom.translations.status import (
 from newsroom.translations.xliff import MDA, XLIFF
 from tests.factories import EventFactory, SourceFactory
 from tests.processes import install, manage, site_env
-from timeline.models import Event
+from timeline.models import Event, SearchEntry
 
 pytestmark = pytest.mark.django_db
 NS = {"x": XLIFF, "mda": MDA}
@@ -98,6 +98,8 @@ def test_a_cat_tools_file_round_trips_into_the_fields_and_marks_them_up_to_date(
     assert event.body_en == "First paragraph.\n\nSecond paragraph."
     assert translation_state(event, "en") == CURRENT
     assert "3 applied" in out and not err
+    entry = SearchEntry.objects.get(kind="event", object_id=pk, language="en")
+    assert entry.title == "A summit in the Far East"  # readers' search heard of it
     record = ImportRecord.objects.get(file_name="done.xlf")
     assert (record.state, record.updated, record.file_format) == ("done", 1, "xliff")
     version = Version.objects.get_for_object(event).first()
