@@ -112,7 +112,9 @@ def document_read(data: bytes) -> Document:
             _("This is XLIFF %(version)s; export a new file: it is XLIFF 2.")
             % {"version": root.get("version", "?")}
         )
-    document = Document(root.get("srcLang", ""), root.get("trgLang", ""), [])
+    # A CAT tool may give a region ("en-US"): the site's languages are the primary tags.
+    languages = [root.get(name, "").split("-")[0].lower() for name in ("srcLang", "trgLang")]
+    document = Document(*languages, units=[])
     for element in root.iter(f"{{{namespace}}}unit"):
         unit_id = element.get("id", "")
         if match := UNIT_ID.fullmatch(unit_id):

@@ -355,3 +355,18 @@ def test_an_untranslated_unit_whose_original_changed_is_only_skipped(tmp_path, u
     Event.objects.filter(pk=pk).update(title_th="ชื่อเรื่องที่แก้แล้ว")
     out, err = import_file(tmp_path, data)  # no CommandError: nothing was refused
     assert "1 applied, 0 unchanged, 0 refused" in out and not err
+
+
+def test_a_region_in_the_cat_tools_languages_is_understood(tmp_path, untranslated):
+    pk = untranslated.pk
+    data = cat_tool(export(tmp_path), {f"events.{pk}.title": "Title"})
+    data = data.replace(b'trgLang="en"', b'trgLang="en-GB"').replace(
+        b'srcLang="th"', b'srcLang="th-TH"'
+    )
+    out, _err = import_file(tmp_path, data)
+    assert "1 applied" in out and Event.objects.get(pk=pk).title_en == "Title"
+
+
+def test_the_export_refuses_a_language_that_is_not_a_translation(tmp_path):
+    with pytest.raises(CommandError, match="“th” is not a translation: use one of en"):
+        call_command("export_translations", "--language", "th", "-o", str(tmp_path / "f.xlf"))
