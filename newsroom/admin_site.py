@@ -34,6 +34,8 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def translation_worklist(self, request):
         """Per language and kind of item: how many are missing or stale, linked to the lists."""
+        from newsroom.translations.views import DownloadForm  # it needs the models loaded
+
         languages = []
         for language in target_languages():
             rows = coverage(language)
@@ -45,8 +47,6 @@ class NewsroomAdminSite(admin.AdminSite):
                 )
                 row["verbose_name"] = opts.verbose_name_plural
             languages.append({"code": language, "rows": rows})
-        from newsroom.translations.views import DownloadForm
-
         context = {
             **self.each_context(request),
             "download_form": DownloadForm(user=request.user),
