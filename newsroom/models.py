@@ -283,6 +283,9 @@ class Person(TimestampedModel):
 class Quote(CleanedTextModel):
     """Words attributed to a person, as a source reports them."""
 
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("person", "source", "event")
+
     person = models.ForeignKey(
         Person, verbose_name=_("said by"), on_delete=models.CASCADE, related_name="quotes"
     )
@@ -316,6 +319,9 @@ class NoteKind(models.TextChoices):
 
 class Note(CleanedTextModel):
     """A dated editor's note or correction, on a source or on an event (never both)."""
+
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("source", "event")
 
     kind = models.CharField(
         _("kind"), max_length=20, choices=NoteKind.choices, default=NoteKind.NOTE

@@ -254,6 +254,9 @@ class CitationManager(models.Manager):
 class Citation(TimestampedModel):
     """The passage of a source that an event rests on."""
 
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("event", "source")
+
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations"
     )

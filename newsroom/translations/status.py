@@ -121,7 +121,8 @@ def translation_confirm(*, obj, language: str, by, bulk: bool = False) -> None:
             "confirmed_by": by,
         },
     )
-    content_changed_send(model=type(obj), pks=[obj.pk], bulk=bulk)  # readers' "updated" notice
+    # The readers' "updated" notice: its page, not its place in lists.
+    content_changed_send(model=type(obj), pks=[obj.pk], listed=False, bulk=bulk)
 
 
 def translation_fields_confirm(
