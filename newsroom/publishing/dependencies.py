@@ -62,10 +62,15 @@ class Version:
 
 
 class CacheVersions:
-    """Versions kept in the shared cache (Redis): the clock is a counter there."""
+    """Versions kept in the shared cache (Redis): the clock is a counter there, begun at the
+    time in nanoseconds, so that a clock evicted and begun again never goes back."""
 
     def now(self) -> int:
-        return cache.get(CLOCK_KEY) or 0
+        clock = cache.get(CLOCK_KEY)
+        if clock is None:
+            cache.add(CLOCK_KEY, time.time_ns(), None)
+            clock = cache.get(CLOCK_KEY) or 0
+        return clock
 
     def read(self, tags) -> dict[str, Version | None]:
         found = cache.get_many(list(tags))
@@ -74,14 +79,18 @@ class CacheVersions:
     def bump(self, tags) -> None:
         if not tags:
             return
-        cache.add(CLOCK_KEY, 0, None)
+        self.now()
         clock = cache.incr(CLOCK_KEY)
         cache.set_many({tag: Version(clock, time.time()) for tag in tags}, None)
 
     def start(self, tags) -> None:
-        """Tags never bumped get a version (zero), so that losing one later reads as a bump."""
-        for tag in tags:
-            cache.add(tag, Version(0, 0.0), None)
+        """Tags unknown to the cache (never bumped, or evicted) take the clock's time: a page
+        stored before an eviction can then never pass for fresh."""
+        missing = [tag for tag, version in self.read(tags).items() if version is None]
+        if missing:
+            version = Version(self.now(), time.time())
+            for tag in missing:
+                cache.add(tag, version, None)
 
 
 class FileVersions:
