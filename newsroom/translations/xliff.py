@@ -127,9 +127,7 @@ def document_read(data: bytes) -> Document:
 def _unit_read(element, namespace: str, *, kind: str, pk: str, field: str) -> Unit:
     """A unit's source and target, over every segment a CAT tool may have split it into."""
     source, target, ready = [], [], True
-    for part in element:
-        if etree.QName(part).localname not in ("segment", "ignorable"):
-            continue
+    for part in element.iterchildren(f"{{{namespace}}}segment", f"{{{namespace}}}ignorable"):
         found = part.find(f"{{{namespace}}}source")
         source.append("".join(found.itertext()) if found is not None else "")
         found = part.find(f"{{{namespace}}}target")

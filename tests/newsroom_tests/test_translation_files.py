@@ -49,6 +49,7 @@ def cat_tool(data: bytes, targets: dict[str, str], state: str = "translated") ->
         etree.SubElement(segment, f"{{{XLIFF}}}target").text = targets[unit.get("id")]
         notes = unit.find("x:notes", NS)
         etree.SubElement(notes, f"{{{XLIFF}}}note", category="translator").text = "checked"
+        segment.addprevious(etree.Comment(" reviewed "))
     etree.indent(root, space="\t")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
