@@ -21,11 +21,21 @@ class NewsroomAdminSite(admin.AdminSite):
     login_form = LoginForm  # wrong passwords are limited (newsroom.logins)
 
     def get_urls(self):
+        from newsroom.translations.views import xliff_download, xliff_upload
+
         worklist = self.admin_view(self.translation_worklist)
-        return [path("worklist/", worklist, name="translation-worklist"), *super().get_urls()]
+        upload = self.admin_view(lambda request: xliff_upload(request, self))
+        return [
+            path("worklist/", worklist, name="translation-worklist"),
+            path("worklist/xliff/", self.admin_view(xliff_download), name="translation-file"),
+            path("worklist/xliff/upload/", upload, name="translation-file-upload"),
+            *super().get_urls(),
+        ]
 
     def translation_worklist(self, request):
         """Per language and kind of item: how many are missing or stale, linked to the lists."""
+        from newsroom.translations.views import DownloadForm  # it needs the models loaded
+
         languages = []
         for language in target_languages():
             rows = coverage(language)
@@ -39,6 +49,7 @@ class NewsroomAdminSite(admin.AdminSite):
             languages.append({"code": language, "rows": rows})
         context = {
             **self.each_context(request),
+            "download_form": DownloadForm(user=request.user),
             "languages": languages,
             "title": _("Translation worklist"),
         }

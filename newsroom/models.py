@@ -401,6 +401,8 @@ class ImportRecord(models.Model):
     created_ids = models.JSONField(_("rows created"), default=list, blank=True, editable=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
+    # A translation file's import: the translation states it changed, as they were (for undo).
+    translation_states = models.JSONField(default=list, blank=True, editable=False)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     undone_by = _user_field(_("undone by"))
 

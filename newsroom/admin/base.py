@@ -27,6 +27,7 @@ from newsroom.editing import delete_error, item_delete, item_save, stored_rememb
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
 from newsroom.history.admin import HistoryViews, ReasonForm
 from newsroom.imports.admin import SpreadsheetAdmin
+from newsroom.imports.specs import specs
 from newsroom.models import Note, PublishableModel, WorkflowLog
 from newsroom.services import note_delete, note_save
 from newsroom.signals import content_batch
@@ -40,6 +41,7 @@ from newsroom.translations.admin import (
 )
 from newsroom.translations.filters import StaleTranslationFilter
 from newsroom.translations.status import confirmable_languages, translation_confirm
+from newsroom.translations.views import export_selection_action
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
@@ -164,6 +166,10 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
                 "confirm_translation",
                 confirm_translation.short_description,
             )
+            if self.model in {spec.model for spec in specs().values()}:
+                for language in confirmable_languages(request.user):
+                    action = export_selection_action(language)
+                    actions[action.__name__] = (action, action.__name__, action.short_description)
         return actions
 
     # The save: the kind's service, then each inline row through its own

@@ -104,9 +104,9 @@ def confirm_error(*, language: str, by) -> str:
     return ""
 
 
-def translation_confirm(*, obj, language: str, by) -> None:
+def translation_confirm(*, obj, language: str, by, bulk: bool = False) -> None:
     """The translation into ``language`` matches the original as it is now. A translator
-    confirms their own language only."""
+    confirms their own language only. ``bulk``: one of many (an import's)."""
     if error := confirm_error(language=language, by=by):
         raise PermissionDenied(error)
     TranslationState.objects.update_or_create(
@@ -122,7 +122,59 @@ def translation_confirm(*, obj, language: str, by) -> None:
         },
     )
     # The readers' "updated" notice: its page, not its place in lists.
-    content_changed_send(model=type(obj), pks=[obj.pk], listed=False)
+    content_changed_send(model=type(obj), pks=[obj.pk], listed=False, bulk=bulk)
+
+
+def translation_fields_confirm(
+    *, obj, language: str, fields: set[str], by, bulk: bool = False
+) -> None:
+    """The translation of these ``fields`` of ``obj`` matches their original as it is now:
+    they are no longer stale; the item is up to date once no other field is."""
+    record = translation_record(obj, language)
+    stale = stale_fields(obj, language, record=record)
+    remaining = {name: text for name, text in stale.items() if name not in fields}
+    if not remaining:
+        translation_confirm(obj=obj, language=language, by=by, bulk=bulk)
+    elif confirm_error(language=language, by=by):
+        raise PermissionDenied(confirm_error(language=language, by=by))
+    else:
+        TranslationState.objects.filter(pk=record.pk).update(stale=True, originals=remaining)
+
+
+STATE_FIELDS = ("language", "source_hash", "stale", "originals", "confirmed_at", "confirmed_by_id")
+
+
+def translation_states_snapshot(*, model, pks, language: str) -> list[dict]:
+    """The translation states of these items as they are (``translation_states_restore``
+    puts them back): one per item, ``None`` where it has none yet."""
+    states = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks, language=language
+    )
+    known = {s["object_id"]: s for s in states.values("object_id", *STATE_FIELDS)}
+    return [
+        {"object_id": pk, "language": language, "state": _jsonable(known.get(pk))} for pk in pks
+    ]
+
+
+def _jsonable(state: dict | None) -> dict | None:
+    if state and state["confirmed_at"]:
+        state = {**state, "confirmed_at": state["confirmed_at"].isoformat()}
+    return state
+
+
+def translation_states_restore(*, model, snapshot: list[dict]) -> None:
+    """Put back the translation states of a ``translation_states_snapshot``."""
+    content_type = ContentType.objects.get_for_model(model)
+    for entry in snapshot:
+        key = {"content_type": content_type, "object_id": entry["object_id"]}
+        states = TranslationState.objects.filter(**key, language=entry["language"])
+        if entry["state"] is None:
+            states.delete()
+        else:
+            values = {k: v for k, v in entry["state"].items() if k not in ("object_id", "language")}
+            TranslationState.objects.update_or_create(
+                **key, language=entry["language"], defaults=values
+            )
 
 
 def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
