@@ -10,7 +10,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.logins import LoginForm
-from newsroom.translations.status import coverage, target_languages
+from newsroom.translations.status import coverage, target_languages, to_translate
+from newsroom.translations.views import translate_url
+
+WORKLIST_ITEMS = 50  # per kind and language: the first ones to open, the rest in the lists
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -36,6 +39,10 @@ class NewsroomAdminSite(admin.AdminSite):
                     current_app=self.name,
                 )
                 row["verbose_name"] = opts.verbose_name_plural
+                row["items"] = [
+                    (item, translate_url(row["model"], item.pk, language))
+                    for item in to_translate(row["model"], language)[:WORKLIST_ITEMS]
+                ]
             languages.append({"code": language, "rows": rows})
         context = {
             **self.each_context(request),

@@ -13,10 +13,13 @@ language tabs.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion import set_comment
@@ -26,6 +29,7 @@ from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.editing import delete_error, item_delete, item_save, stored_remember
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
 from newsroom.history.admin import HistoryViews, ReasonForm
+from newsroom.i18n import translated_fields
 from newsroom.imports.admin import SpreadsheetAdmin
 from newsroom.models import Note, PublishableModel, WorkflowLog
 from newsroom.services import note_delete, note_save
@@ -38,8 +42,13 @@ from newsroom.translations.admin import (
     stale_translations,
     translation_changes_html,
 )
-from newsroom.translations.filters import StaleTranslationFilter
-from newsroom.translations.status import confirmable_languages, translation_confirm
+from newsroom.translations.filters import LANGUAGE_NAMES, StaleTranslationFilter
+from newsroom.translations.status import (
+    confirmable_languages,
+    translation_confirm,
+    writable_languages,
+)
+from newsroom.translations.views import translate_url, translate_view
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
@@ -66,6 +75,33 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         # of the save once, at its end.
         with content_batch():
             return super().changeform_view(*args, **kwargs)
+
+    def get_urls(self):
+        opts = self.model._meta
+        translate = path(
+            "<path:object_id>/translate/<str:language>/",
+            self.admin_site.admin_view(self.translate_view),
+            name=f"{opts.app_label}_{opts.model_name}_translate",
+        )
+        return [translate, *super().get_urls()]
+
+    def translate_view(self, request, object_id, language):
+        return translate_view(self, request, object_id, language)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A translator works in the translation view (and the history); an editor's form
+        links to it, one link per language they may translate into."""
+        if request.method == "GET" and translated_fields(self.model):
+            if language := translator_language(request.user):
+                return redirect(translate_url(self.model, unquote(object_id), language))
+            extra_context = {
+                **(extra_context or {}),
+                "translate_links": [
+                    (LANGUAGE_NAMES[code], translate_url(self.model, unquote(object_id), code))
+                    for code in writable_languages(request.user)
+                ],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
