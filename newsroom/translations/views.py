@@ -57,7 +57,9 @@ def translate_view(modeladmin, request, object_id, language):
             if confirm
             else _("The %(language)s translation is saved; it is not confirmed yet.")
         )
-        modeladmin.message_user(request, done % {"language": LANGUAGE_NAMES[language]})
+        modeladmin.message_user(
+            request, done % {"language": LANGUAGE_NAMES[language]}, messages.SUCCESS
+        )
         return redirect(request.path)
     if form.errors:
         modeladmin.message_user(request, _("Please correct the errors below."), messages.ERROR)
