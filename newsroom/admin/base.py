@@ -50,6 +50,7 @@ from newsroom.translations.status import (
 )
 from newsroom.translations.views import translate_url, translate_view
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
+from newsroom.workflow.views import move_view, workflow_panel
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
 # stored before the form compares it: an untouched field is never reported as changed.
@@ -83,10 +84,24 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
             self.admin_site.admin_view(self.translate_view),
             name=f"{opts.app_label}_{opts.model_name}_translate",
         )
-        return [translate, *super().get_urls()]
+        workflow = path(
+            "<path:object_id>/workflow/",
+            self.admin_site.admin_view(self.workflow_view),
+            name=f"{opts.app_label}_{opts.model_name}_workflow",
+        )
+        return [translate, workflow, *super().get_urls()]
 
     def translate_view(self, request, object_id, language):
         return translate_view(self, request, object_id, language)
+
+    def workflow_view(self, request, object_id):
+        return move_view(self, request, object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The workflow's buttons, in the submit row (templates/admin/submit_line.html).
+        if obj is not None and self._publishable:
+            context["workflow"] = workflow_panel(obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A translator works in the translation view (and the history); an editor's form

@@ -58,6 +58,17 @@ def right_error(*, model, user, old: str, new: str) -> str:
     return ""
 
 
+def moves_open(*, item, user) -> list[str]:
+    """The states ``user`` may move ``item`` to now, in the workflow's order."""
+    targets = TRANSITIONS.get(item.status, set())
+    return [
+        state
+        for state in Status.values
+        if state in targets
+        and not right_error(model=type(item), user=user, old=item.status, new=state)
+    ]
+
+
 def unsourced(model, pks) -> set:
     """Of ``pks``, the items that rest on no source yet: the relation their model names in
     ``publish_requires`` (an event's ``sources``, through its citations) is empty."""
