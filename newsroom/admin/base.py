@@ -4,7 +4,9 @@ Every hook of a change form is here, once: which fields are read-only (the statu
 the publish time without the publish right, other languages for a translator, a published
 correction's kind), the form (the editor's reason, the translation confirmation), the
 fieldsets, the actions, and the save, which calls the kind's service (``save_item``) with
-the form's relations, then saves each inline row through its own service. What the other
+the form's relations, then saves each inline row through its own service. Two views of
+its own: the translation view (``newsroom.translations.views``, the only one a translator
+sees) and the workflow buttons' handler (``newsroom.workflow.views``). What the other
 bases bring is views only: ``HistoryViews`` (versions, compare, revert, recover) and
 django-import-export's import and export pages (``SpreadsheetAdmin``), and modeltranslation's
 language tabs.
@@ -81,7 +83,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         opts = self.model._meta
         translate = path(
             "<path:object_id>/translate/<str:language>/",
-            self.admin_site.admin_view(self.translate_view),
+            self.admin_site.admin_view(self.translation_view),
             name=f"{opts.app_label}_{opts.model_name}_translate",
         )
         workflow = path(
@@ -91,7 +93,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         )
         return [translate, workflow, *super().get_urls()]
 
-    def translate_view(self, request, object_id, language):
+    def translation_view(self, request, object_id, language):
         return translate_view(self, request, object_id, language)
 
     def workflow_view(self, request, object_id):
