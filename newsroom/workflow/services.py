@@ -98,6 +98,18 @@ def source_error(*, model, user, old: str, new: str, is_unsourced: bool, overrid
     ) % {"item": opts.verbose_name}
 
 
+def source_removal_error(*, model, status: str, had: bool, keeps: bool) -> str:
+    """Why a published (or scheduled) item may not lose its last source ("" if it may): the
+    promise that every event cites its source holds after publishing too."""
+    if status != Status.PUBLISHED or not had or keeps:
+        return ""
+    if not getattr(model, "publish_requires", ""):
+        return ""
+    return _(
+        "readers see this %(item)s: it must keep a citation (add another first, or unpublish it)"
+    ) % {"item": model._meta.verbose_name}
+
+
 def transition_error(
     *, model, user, old: str, new: str, is_unsourced: bool = False, override: str = ""
 ) -> str:

@@ -138,3 +138,26 @@ def test_an_import_publishes_a_stored_event_whose_citation_is_stored_or_in_the_f
         status="published", slug__in=["stored-cited", "cited-by-the-file"]
     )
     assert published.count() == 2
+
+
+def _citation_form(client, event):
+    from tests.forms import form_data
+
+    url = f"/admin/timeline/event/{event.pk}/change/"
+    return url, form_data(client.get(url).content.decode(), "event_form")
+
+
+def test_a_published_event_keeps_its_last_citation_in_the_form(chief_client):
+    event = EventFactory(slug="cited-once", status="published")
+    CitationFactory(event=event)
+    url, data = _citation_form(chief_client, event)
+    data["citations-0-DELETE"] = ["on"]
+    page = chief_client.post(url, data, headers={"accept-language": "en"}).content.decode()
+    assert "it must keep a citation" in page
+    assert event.citations.count() == 1
+    # A draft may lose it (it is refused when it is published).
+    Event.objects.filter(pk=event.pk).update(status="draft")
+    url, data = _citation_form(chief_client, event)
+    data["citations-0-DELETE"] = ["on"]
+    assert chief_client.post(url, data).status_code == 302
+    assert event.citations.count() == 0
