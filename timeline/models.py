@@ -153,6 +153,9 @@ class Event(PublishableModel):
     )
 
     objects = EventQuerySet.as_manager()
+    # Readers are promised that every event cites its source: the workflow publishes none
+    # with no row in this relation (``newsroom.workflow.services.source_error``).
+    publish_requires = "sources"
 
     class Meta:
         ordering = ["sort_start", "sort_end", "slug"]

@@ -21,7 +21,7 @@ from newsroom.models import Source
 from newsroom.publishing import dependencies
 from newsroom.settings import env
 from newsroom.workflow.services import item_transition
-from tests.factories import CitationFactory, EventFactory
+from tests.factories import CitationFactory, EventFactory, SourceFactory
 from tests.forms import form_data
 from timeline import selectors
 from timeline.models import Citation, Event
@@ -135,7 +135,11 @@ def test_an_import_shows_at_once(backend, reader, chief):
     from newsroom.imports.spreadsheets import open_table
 
     assert "Imported today" not in reader.get("/en/").content.decode()
-    text = "slug,date,title_en,status\nimported-today,2025-09-01,Imported today,published\n"
+    SourceFactory(slug="its-source", status="published")
+    text = (
+        "slug,date,title_en,sources,status\n"
+        "imported-today,2025-09-01,Imported today,its-source,published\n"
+    )
     report, _record = import_table(
         spec=specs()["events"], table=open_table(text.encode()), user=chief, file_name="x.csv"
     )
@@ -146,6 +150,7 @@ def test_an_import_shows_at_once(backend, reader, chief):
 @transactional
 def test_a_scheduled_event_appears_when_the_clock_gets_there(backend, reader, chief):
     draft = EventFactory(slug="a-draft", title_en="A draft event", status="draft")
+    CitationFactory(event=draft)
     now = timezone.now()
     at = now + datetime.timedelta(seconds=30)
     item_transition(item=draft, to="published", by=chief, publish_at=at)
