@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
 from newsroom.models import NoteKind
-from newsroom.publishing.times import with_publication_times
+from newsroom.publishing.times import latest_changed
 from timeline import selectors
 
 FEED_SIZE = 50
@@ -31,12 +31,9 @@ def plain_text(obj, field: str) -> str:
 def feed_events():
     """The latest published or corrected events, newest change first, with their corrections."""
     corrections = selectors.public_notes().filter(kind=NoteKind.CORRECTION)
-    events = with_publication_times(selectors.public_events(), note_field="event")
-    return (
-        events.select_related("era")
-        .prefetch_related(Prefetch("notes", corrections, to_attr="corrections"))
-        .order_by("-changed_at", "-pk")[:FEED_SIZE]
-    )
+    events = selectors.public_events().select_related("era")
+    events = events.prefetch_related(Prefetch("notes", corrections, to_attr="corrections"))
+    return latest_changed(events, note_field="event", size=FEED_SIZE)
 
 
 class EventFeed(Feed):

@@ -192,3 +192,50 @@ def test_an_entry_is_updated_when_its_event_is_and_no_other(client, later):
     assert datetime.datetime.fromisoformat(updated[edited.title_en]) == later(1)
     assert datetime.datetime.fromisoformat(updated[other.title_en]) < later(1)
     assert _feed.findtext(f"{ATOM}updated") == updated[edited.title_en]  # the feed's newest
+
+
+def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
+    """The feed reads the latest by each of the four times (created, scheduled, published in
+    the log, corrected) rather than dating every event: the same events, in the same order."""
+    import random
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from newsroom.models import WorkflowLog
+    from newsroom.publishing.times import latest_changed, with_publication_times
+    from timeline import selectors
+
+    rng = random.Random(7)
+    start = timezone.now() - datetime.timedelta(days=400)
+    events = [EventFactory() for _ in range(40)]
+    for event in events:
+        created = start + datetime.timedelta(days=rng.randrange(300))
+        Event.objects.filter(pk=event.pk).update(
+            created_at=created,
+            publish_at=created + datetime.timedelta(days=rng.randrange(60))
+            if rng.random() < 0.3
+            else None,
+        )
+        if rng.random() < 0.4:  # published again later, through the workflow
+            WorkflowLog.objects.create(
+                content_type=ContentType.objects.get_for_model(Event),
+                object_id=event.pk,
+                from_status="unpublished",
+                to_status="published",
+                by=chief,
+            )
+            WorkflowLog.objects.filter(object_id=event.pk).update(
+                at=created + datetime.timedelta(days=rng.randrange(90))
+            )
+        if rng.random() < 0.3:
+            Note.objects.create(
+                event=event,
+                kind="correction",
+                text="แก้ไข",
+                noted_on=created.date() + datetime.timedelta(days=rng.randrange(120)),
+            )
+    public = selectors.public_events()
+    for size in (1, 5, 12):
+        everything = with_publication_times(public, note_field="event")
+        expected = list(everything.order_by("-changed_at", "-pk")[:size])
+        assert list(latest_changed(public, note_field="event", size=size)) == expected
