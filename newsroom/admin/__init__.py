@@ -24,6 +24,7 @@ class QuoteInline(EditorialInline, TranslationStackedInline):
     fields = ("person", "event", "text", "position")
     autocomplete_fields = ("person", "event")
     extra = 0
+    classes = ("collapse",)
 
 
 @admin.register(Source)
@@ -47,7 +48,10 @@ class SourceAdmin(EditorialAdmin):
     inlines = (NoteInline, QuoteInline)
     fieldsets = (
         (None, {"fields": ("title", "summary", "slug")}),
-        (_("Publishing"), {"fields": ("status", "publish_at", "workflow_log")}),
+        (
+            _("Publishing"),
+            {"fields": ("status", "publish_at", "workflow_log"), "classes": ("collapse",)},
+        ),
         (
             _("Publication"),
             {
@@ -61,7 +65,10 @@ class SourceAdmin(EditorialAdmin):
                 )
             },
         ),
-        (_("Text as published"), {"fields": ("is_complete", "full_text")}),
+        (
+            _("Text as published"),
+            {"fields": ("is_complete", "full_text"), "classes": ("collapse",)},
+        ),
     )
 
     def get_queryset(self, request):

@@ -7,10 +7,11 @@ fieldsets, the actions, and the save, which calls the kind's service (``save_ite
 the form's relations, then saves each inline row through its own service. What the other
 bases bring is views only: ``HistoryViews`` (versions, compare, revert, recover) and
 django-import-export's import and export pages (``SpreadsheetAdmin``), and modeltranslation's
-language tabs.
+fields in both languages, with our one language switch (``newsroom/js/admin-form.js``).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 from reversion import set_comment
 
 from newsroom.accounts import translator_language
@@ -39,7 +40,12 @@ from newsroom.translations.admin import (
     translation_changes_html,
 )
 from newsroom.translations.filters import StaleTranslationFilter
-from newsroom.translations.status import confirmable_languages, translation_confirm
+from newsroom.translations.status import (
+    confirmable_languages,
+    source_language,
+    target_languages,
+    translation_confirm,
+)
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
@@ -57,9 +63,21 @@ OURS = ("translation_changes", "translation_confirmed")
 ADDED = {*OURS, "change_reason"}
 
 
-class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
+class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TranslationAdmin):
     formfield_overrides = FORM_FIELDS
+    change_form_template = "newsroom/admin/change_form.html"  # the language switch
     delete_confirmation_template = "newsroom/admin/delete_confirmation.html"
+
+    class Media:
+        js = ("newsroom/js/admin-form.js",)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        languages = dict(settings.LANGUAGES)
+        context["translation_languages"] = [  # the original first
+            (code, languages[code], code == source_language())
+            for code in [source_language(), *target_languages()]
+        ]
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def changeform_view(self, *args, **kwargs):
         # The item, its relations and its inlines: readers' pages and the search index hear
@@ -261,6 +279,7 @@ class NotesInline(EditorialInline):
     formset = CorrectionsKeptFormSet
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
+    classes = ("collapse",)
 
     def save_row(self, request, row) -> None:
         note_save(note=row, by=request.user, validated=True)
