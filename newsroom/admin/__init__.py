@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -151,13 +153,38 @@ class NoteAdmin(EditorialAdmin):
             services.note_delete(note=note, by=request.user)
 
 
+def kind_label(content_type) -> str:
+    model = content_type.model_class()
+    return capfirst(model._meta.verbose_name_plural) if model else str(content_type)
+
+
+class ImportedKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The kinds of content imported so far (events, sources...), by their names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("kind of content")
+
+    def field_choices(self, field, request, model_admin):
+        kinds = ContentType.objects.filter(pk__in=model_admin.get_queryset(request).values("model"))
+        return sorted(((kind.pk, kind_label(kind)) for kind in kinds), key=lambda c: c[1])
+
+
+class ImportedByFilter(admin.RelatedOnlyFieldListFilter):
+    """The people who imported files."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("user")
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     """Every import, who ran it and what it did; undone from here."""
 
     list_display = (
         "__str__",
-        "model",
+        "kind",
         "user",
         "state",
         "created",
@@ -166,7 +193,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "error_count",
         "progress",
     )
-    list_filter = ("state", "model", "user")
+    list_filter = ("state", ("model", ImportedKindFilter), ("user", ImportedByFilter))
+    list_select_related = ("model", "user")
     search_fields = ("file_name",)
     actions = ("undo", "retry")
     readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "created_ids"]
@@ -177,6 +205,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("kind of content"), ordering="model")
+    def kind(self, obj):
+        return kind_label(obj.model)
 
     @admin.display(description=_("progress"))
     def progress(self, obj):

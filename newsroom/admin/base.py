@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from reversion import set_comment
@@ -164,7 +165,9 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TranslationAdmin):
         steps = WorkflowLog.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         ).select_related("by")[:20]
-        return "; ".join(f"{s.at:%Y-%m-%d %H:%M} {s} ({s.by or '—'})" for s in steps) or "—"
+        return (
+            "; ".join(f"{localtime(s.at):%Y-%m-%d %H:%M} {s} ({s.by or '—'})" for s in steps) or "—"
+        )
 
     # The list
 
