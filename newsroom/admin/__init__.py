@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from newsroom import services
+from newsroom.admin import users  # noqa: F401 - the accounts, for chief editors
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.corrections import correction_kept_error
 from newsroom.forms import NoteForm, PersonForm, QuoteForm, SourceForm
