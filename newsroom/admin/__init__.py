@@ -30,6 +30,14 @@ class QuoteInline(EditorialInline, TranslationStackedInline):
     classes = ("collapse",)
 
 
+class FilledValuesFilter(admin.AllValuesFieldListFilter):
+    """The values a text field holds, the empty one left out (a link must have a text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup_choices = [value for value in self.lookup_choices if value]
+
+
 @admin.register(Source)
 class SourceAdmin(EditorialAdmin):
     form = SourceForm
@@ -43,7 +51,13 @@ class SourceAdmin(EditorialAdmin):
         "status",
         "event_count",
     )
-    list_filter = ("status", "language", "is_complete", "publisher", MissingTranslationFilter)
+    list_filter = (
+        "status",
+        "language",
+        "is_complete",
+        ("publisher", FilledValuesFilter),
+        MissingTranslationFilter,
+    )
     search_fields = ("slug", "title_th", "title_en", "publisher", "author", "url")
     autocomplete_fields = ("translation_of",)
     prepopulated_fields = {"slug": ("title_en",)}

@@ -24,6 +24,7 @@ from modeltranslation.admin import TranslationAdmin
 from reversion import set_comment
 
 from newsroom.accounts import translator_language
+from newsroom.admin.widgets import AutocompleteFields
 from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.editing import delete_error, item_delete, item_save, stored_remember
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
@@ -64,7 +65,7 @@ OURS = ("translation_changes", "translation_confirmed")
 ADDED = {*OURS, "change_reason"}
 
 
-class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TranslationAdmin):
+class EditorialAdmin(AutocompleteFields, SpreadsheetAdmin, HistoryViews, TranslationAdmin):
     formfield_overrides = FORM_FIELDS
     change_form_template = "newsroom/admin/change_form.html"  # the language switch
     delete_confirmation_template = "newsroom/admin/delete_confirmation.html"
@@ -253,7 +254,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TranslationAdmin):
         return entry
 
 
-class EditorialInline:
+class EditorialInline(AutocompleteFields):
     """For inlines (citations, notes, quotes): a translator changes only their language's
     fields, and each row is written through its kind's service; the rows the inline read
     are not read again to check them (``newsroom.held``)."""

@@ -8,7 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +29,19 @@ class RoleField(forms.ChoiceField):
         super().__init__(choices=ROLE_CHOICES, label=_("role"), **kwargs)
 
 
-class ColleagueCreationForm(AdminUserCreationForm):
+class ColleagueCreationForm(UserCreationForm):
+    """A colleague signs in with a password (no single sign-on here): one is always set."""
+
     role = RoleField(initial="editor")
+
+
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """Django's, without ``disabled`` on its ``<div>`` (not an attribute a div may have)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
 
 
 class ColleagueChangeForm(UserChangeForm):
@@ -33,8 +49,19 @@ class ColleagueChangeForm(UserChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["password"].widget = PasswordHashWidget()
         if self.instance.pk and "role" in self.fields:
             self.fields["role"].initial = user_role(self.instance)
+
+
+class PasswordResetForm(AdminPasswordChangeForm):
+    """A new password, always (Django's form also offers to disable password sign-in)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields.pop("usable_password", None)
+        for name in ("password1", "password2"):
+            self.fields[name].required = True
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -58,14 +85,13 @@ admin.site.unregister(Group)
 class ColleagueAdmin(UserAdmin):
     form = ColleagueChangeForm
     add_form = ColleagueCreationForm
+    change_password_form = PasswordResetForm
     fieldsets = (
         (None, {"fields": ("username", "password", "role", "is_active")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"fields": ("username", "role", "usable_password", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "role", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "full_name", "email", "role", "is_active", "last_login")
     list_filter = (RoleFilter, "is_active")
