@@ -1,5 +1,5 @@
-"""A translator in Chromium: the Thai of an event changed; they see what, fix the English in
-its tab, and confirm in the same save; English readers stop being told it is behind."""
+"""A translator in Chromium: the Thai of an event changed; they see what, fix the English
+beside it, and confirm in the same save; English readers stop being told it is behind."""
 
 import pytest
 
@@ -36,7 +36,8 @@ def test_translator_sees_what_changed_in_the_thai_and_confirms_the_english(
     assert "จีน" in section.locator("ins").inner_text()
     assert page.locator("#id_title_th").count() == 0  # the Thai is read-only for them
 
-    page.locator("a[href='#tab_id_title_en']").click()
+    # Only their language is editable: nothing to switch, the English beside the Thai.
+    assert page.locator("#language-switch").is_hidden()
     page.fill("#id_title_en", "Kim Jong Un comes to power and courts the Kremlin and China")
     page.get_by_label("คำแปลตรงกับต้นฉบับตามที่บันทึกนี้").check()
     page.click("input[name=_save]")
