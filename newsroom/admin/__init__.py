@@ -212,8 +212,13 @@ class ImportRecordAdmin(admin.ModelAdmin):
     list_select_related = ("model", "user")
     search_fields = ("file_name",)
     actions = ("undo", "retry")
-    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "created_ids"]
-    exclude = ("created_ids",)
+    # The kind of content by its name (its field is labelled "of", for the record's sentence).
+    readonly_fields = [
+        "kind" if f.name == "model" else f.name
+        for f in ImportRecord._meta.fields
+        if f.name != "created_ids"
+    ]
+    exclude = ("created_ids", "model")
 
     def has_add_permission(self, request):
         return False
