@@ -42,6 +42,11 @@ def test_one_switch_shows_every_field_in_a_language_and_remembers_it(new_page, l
     page.locator("#citations-group summary").click()
     assert page.locator("#id_citations-0-note_en").is_visible()
     assert not page.locator("#id_citations-0-note_th").is_visible()
+    rows = page.locator("#citations-group .inline-related:not(.empty-form)").count()
+    page.locator("#citations-group .add-row a").click()  # a new row opens in English too
+    assert page.locator(f"#id_citations-{rows}-note_en").is_visible()
+    assert not page.locator(f"#id_citations-{rows}-note_th").is_visible()
+    page.locator(f"#citations-{rows} .inline-deletelink").click()  # not saved: no source
 
     # After a save, the form and the switch still agree, on this item and the next.
     page.fill("#id_title_en", event.title_en + " (checked)")
@@ -113,6 +118,7 @@ def test_our_pages_have_styled_breadcrumbs(new_page, live_server, seeded):
         "/admin/worklist/",
         "/admin/timeline/event/import/",
         "/admin/timeline/event/export/",
+        "/admin/timeline/event/recover/",
     ):
         page.goto(live_server.url + path)
         crumbs = page.locator(".breadcrumbs")
