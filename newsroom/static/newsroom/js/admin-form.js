@@ -44,7 +44,9 @@
     function show(language) {
       current = language;
       for (const w of switched()) container(w).hidden = w.language !== language;
-      for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.language === language));
+      for (const b of buttons) {
+        b.setAttribute("aria-pressed", String(b.dataset.language === language));
+      }
     }
 
     const fields = switched();
@@ -74,9 +76,7 @@
   /* select2 draws its own controls after the hidden <select>: they get the select's name. */
   function labelFor(select) {
     const label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
-    if (label) return label.textContent.replace(/:\s*$/, "").trim();
-    const column = select.closest("td") && select.closest("table").querySelectorAll("thead th")[select.closest("td").cellIndex - 1];
-    return column ? column.textContent.trim() : select.name;
+    return label ? label.textContent.trim().replace(/:$/, "") : select.name;
   }
 
   function nameSelect2(root) {
@@ -84,7 +84,8 @@
       const container = select.nextElementSibling;
       if (!container || !container.classList.contains("select2")) continue;
       const name = labelFor(select);
-      for (const el of container.querySelectorAll("[role=combobox], [role=textbox], .select2-search__field")) {
+      const controls = "[role=combobox], [role=textbox], .select2-search__field";
+      for (const el of container.querySelectorAll(controls)) {
         el.setAttribute("aria-label", name);
       }
       // The multiple selection's list holds a clear button (a span) beside its items.
@@ -104,7 +105,8 @@
     openErrors(form);
     nameSelect2(form);
     // select2 redraws its controls on every change and on rows added: name them again.
-    new MutationObserver(() => nameSelect2(form)).observe(form, { childList: true, subtree: true });
+    const observer = new MutationObserver(() => nameSelect2(form));
+    observer.observe(form, { childList: true, subtree: true });
   }
 
   if (document.readyState === "loading") {
