@@ -19,8 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from newsroom.i18n import LANGUAGE_CODES, translated_fields
 from newsroom.models import PublishableModel, Status
-from newsroom.signals import content_batch
+from newsroom.signals import content_batch, text_only_mark
 from newsroom.translations.status import originals, translations_follow_edit
 from newsroom.workflow.services import publish_time_log, right_error
 
@@ -53,6 +54,28 @@ def _check_workflow(item, stored, by) -> None:
         raise PermissionDenied(_("Only a chief editor may change when an item is published."))
 
 
+def _text_fields(model) -> set[str]:
+    """The columns whose change alters an item's text, never its place in a list: its
+    translated fields (unless lists are sorted by them) and its bookkeeping times."""
+    ordering = {name.lstrip("-") for name in model._meta.ordering}
+    names = [name for name in translated_fields(model) if name not in ordering]
+    columns = {f"{name}_{code}" for name in names for code in LANGUAGE_CODES}
+    return columns | set(names) | {"created_at", "updated_at"}
+
+
+def text_only(*, item, stored) -> bool:
+    """Whether saving ``item`` over ``stored`` changes its text only (readers' lists keep
+    it where it is: the pages that show it change, no other)."""
+    if stored is None:
+        return False
+    text = _text_fields(type(item))
+    return all(
+        getattr(stored, f.attname) == getattr(item, f.attname)
+        for f in type(item)._meta.concrete_fields
+        if f.attname not in text
+    )
+
+
 def _may_publish(item, by) -> bool:
     opts = item._meta
     return by is None or by.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
@@ -81,6 +104,7 @@ def item_save(
         content_batch(),
         reversion.create_revision(atomic=False),
     ):
+        text_only_mark(item, text_only(item=item, stored=stored))
         item.save()
         for name, targets in (relations or {}).items():
             getattr(item, name).set(targets)

@@ -288,6 +288,9 @@ class Person(TimestampedModel):
 class Quote(CleanedTextModel):
     """Words attributed to a person, as a source reports them."""
 
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("person", "source", "event")
+
     person = models.ForeignKey(
         Person, verbose_name=_("said by"), on_delete=models.CASCADE, related_name="quotes"
     )
@@ -321,6 +324,9 @@ class NoteKind(models.TextChoices):
 
 class Note(CleanedTextModel):
     """A dated editor's note or correction, on a source or on an event (never both)."""
+
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("source", "event")
 
     kind = models.CharField(
         _("kind"), max_length=20, choices=NoteKind.choices, default=NoteKind.NOTE
@@ -400,6 +406,8 @@ class ImportRecord(models.Model):
     created_ids = models.JSONField(_("rows created"), default=list, blank=True, editable=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
+    # A translation file's import: the translation states it changed, as they were (for undo).
+    translation_states = models.JSONField(default=list, blank=True, editable=False)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     undone_by = _user_field(_("undone by"))
 

@@ -14,7 +14,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 # sender: the model class; pks: the primary keys written (None: unknown, treat as all);
-# bulk: written by an import or its undo (listeners may defer slow work to a task).
+# bulk: written by an import or its undo (listeners may defer slow work to a task);
+# listed: the pks whose write may make them appear in, leave or move in lists (None: all;
+# [] for an edit of text only); shown_on: (model, pk) of the items whose pages show the rows
+# written (a citation is shown on its event's and its source's pages).
 content_changed = Signal()
 
 CONTENT_APPS = {"newsroom", "timeline"}
@@ -49,25 +52,70 @@ def content_batch():
         yield
     finally:
         _batch.pending = None
-    for (model, bulk), pks in pending.items():
-        content_changed.send(sender=model, pks=None if pks is None else sorted(pks), bulk=bulk)
+    for (model, bulk), change in pending.items():
+        content_changed.send(sender=model, bulk=bulk, **change.sent())
 
 
-def content_changed_send(*, model, pks: list | None, bulk: bool = False) -> None:
+class _Change:
+    """The writes of one model gathered in a batch."""
+
+    def __init__(self):
+        self.pks, self.listed, self.shown_on = set(), set(), set()
+
+    def add(self, pks, listed: bool, shown_on) -> None:
+        if listed:
+            self.listed = None if pks is None or self.listed is None else self.listed | set(pks)
+        self.pks = None if pks is None or self.pks is None else self.pks | set(pks)
+        self.shown_on.update(shown_on)
+
+    def sent(self) -> dict:
+        listed = None if self.listed is None else sorted(self.listed)
+        pks = None if self.pks is None else sorted(self.pks)
+        return {"pks": pks, "listed": listed, "shown_on": sorted(self.shown_on, key=str)}
+
+
+def content_changed_send(
+    *, model, pks: list | None, bulk: bool = False, listed: bool = True, shown_on=()
+) -> None:
+    """Tell the listeners (at the end of the batch, if in one) that readers may see ``pks``
+    of ``model`` changed; ``listed=False``: their text only (no list gains, loses or
+    reorders them); ``shown_on``: (model, pk) of the items whose pages show them."""
     if not is_content(model):
         return
+    change = _Change()
+    change.add(pks, listed, shown_on)
     pending = getattr(_batch, "pending", None)
     if pending is None:
-        content_changed.send(sender=model, pks=pks, bulk=bulk)
+        content_changed.send(sender=model, bulk=bulk, **change.sent())
         return
-    known = pending.setdefault((model, bulk), set())
-    if known is not None:
-        pending[(model, bulk)] = None if pks is None else known | set(pks)
+    pending.setdefault((model, bulk), _Change()).add(pks, listed, shown_on)
+
+
+def text_only_mark(instance, text_only: bool) -> None:
+    """Say, before ``instance.save()``, that the write changes its text only (the bridge
+    then reports it as not ``listed``): the one write path (``item_save``) knows."""
+    instance._text_only_write = text_only
+
+
+def shown_on(instance) -> list[tuple]:
+    """The items whose pages show ``instance`` (its model's ``SHOWN_ON`` foreign keys)."""
+    items = []
+    for name in getattr(type(instance), "SHOWN_ON", ()):
+        relation = type(instance)._meta.get_field(name)
+        if (pk := getattr(instance, relation.attname)) is not None:
+            items.append((relation.related_model, pk))
+    return items
 
 
 def _saved_or_deleted(sender, instance, raw=False, **kwargs):
-    if not raw:  # loaddata: the loader reindexes and clears as a whole
-        content_changed_send(model=sender, pks=[instance.pk])
+    if raw:  # loaddata: the loader reindexes and clears as a whole
+        return
+    # A row shown on other items' pages (a citation, a quote, a note) is in no list itself.
+    text_only = instance.__dict__.pop("_text_only_write", False)
+    listed = not (text_only or hasattr(sender, "SHOWN_ON"))
+    content_changed_send(
+        model=sender, pks=[instance.pk], listed=listed, shown_on=shown_on(instance)
+    )
 
 
 def _relation_changed(sender, instance, action, **kwargs):

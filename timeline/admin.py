@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
+from newsroom.held import HeldRowsFormSet
 from newsroom.translations.filters import MissingTranslationFilter
+from newsroom.workflow.services import source_removal_error
 from timeline import services
 from timeline.dates import decade_edtf, parse_fuzzy_date
 from timeline.forms import CitationForm, EraForm, EventForm, TopicForm
@@ -16,9 +18,26 @@ from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
 
 
+class CitationFormSet(HeldRowsFormSet):
+    """A published event keeps at least one citation (the workflow's rule)."""
+
+    def clean(self):
+        super().clean()
+        kept = any(
+            form.cleaned_data.get("source") and not self._should_delete_form(form)
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+        )
+        if error := source_removal_error(
+            model=Event, status=self.instance.status, had=bool(self.initial_forms), keeps=kept
+        ):
+            raise ValidationError(error)
+
+
 class CitationInline(EditorialInline, TranslationStackedInline):
     model = Citation
     form = CitationForm
+    formset = CitationFormSet
     fields = ("source", "passage", "note", "position")
     autocomplete_fields = ("source",)
     extra = 0

@@ -10,14 +10,17 @@ class TimelineConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, pre_delete
 
+        import timeline.resources  # noqa: F401  (registers the events', eras', topics' files)
         from newsroom.models import Person
         from newsroom.signals import content_changed
-        from timeline import resources  # noqa: F401  (registers the events', eras', topics' files)
+        from timeline import pages
         from timeline.models import Era, Topic
         from timeline.search import on_content_changed, on_name_deleted, on_name_deleting
 
         # Every write readers may see, the bulk ones too, keeps the search index current.
         content_changed.connect(on_content_changed, dispatch_uid="timeline-search-index")
+        # An event that appears or moves changes its new neighbours' pages.
+        content_changed.connect(pages.on_content_changed, dispatch_uid="timeline-neighbours")
         for model in (Era, Topic, Person):  # their names are in their events' entries
             pre_delete.connect(on_name_deleting, sender=model, dispatch_uid=f"search-{model}")
             post_delete.connect(on_name_deleted, sender=model, dispatch_uid=f"search-{model}")

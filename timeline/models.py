@@ -153,6 +153,9 @@ class Event(PublishableModel):
     )
 
     objects = EventQuerySet.as_manager()
+    # Readers are promised that every event cites its source: the workflow publishes none
+    # with no row in this relation (``newsroom.workflow.services.source_error``).
+    publish_requires = "sources"
 
     class Meta:
         ordering = ["sort_start", "sort_end", "slug"]
@@ -253,6 +256,9 @@ class CitationManager(models.Manager):
 
 class Citation(TimestampedModel):
     """The passage of a source that an event rests on."""
+
+    # Shown on these items' pages, in no list of its own (newsroom.publishing.dependencies).
+    SHOWN_ON = ("event", "source")
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations"

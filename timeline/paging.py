@@ -4,6 +4,7 @@ both along the ``event_order`` index). Readers jump by era and by decade to the 
 it begins; without a page number the timeline opens on its latest page, the newest events.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -15,11 +16,27 @@ from timeline.models import Era
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (already known from the counts by year): no COUNT(*)."""
+    """A paginator of events in timeline order, told how many start before each year (the
+    counts by year): no COUNT(*), and a page's rows are read from the first day of the year
+    it begins in, along the ``event_order`` index, skipping at most that year's earlier
+    events (never the whole archive before it, as an OFFSET would)."""
 
-    def __init__(self, object_list, per_page, *, count: int):
+    def __init__(self, object_list, per_page, *, before_year: dict[int, int], count: int):
         super().__init__(object_list, per_page, allow_empty_first_page=True)
         self.__dict__["count"] = count  # Paginator.count is a cached property
+        self.before_year = before_year
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        starts = [year for year, before in self.before_year.items() if before <= bottom]
+        rows = self.object_list
+        if starts:
+            year = max(starts)
+            rows = rows.filter(sort_start__gte=datetime.date(year, 1, 1))
+            bottom, top = bottom - self.before_year[year], top - self.before_year[year]
+        return self._get_page(rows[bottom:top], number, self)
 
 
 @dataclass
@@ -67,7 +84,7 @@ def timeline_page(
     years = _years(events)
     before_year = dict(zip(years, accumulate([0, *years.values()]), strict=False))
     total = sum(years.values())
-    paginator = CountedPaginator(events, size, count=total)
+    paginator = CountedPaginator(events, size, before_year=before_year, count=total)
     number = page if page not in (None, "") else paginator.num_pages if latest_first else 1
     result = TimelinePage(page=paginator.get_page(number))
 

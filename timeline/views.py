@@ -11,6 +11,7 @@ from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.models import Person, Source, is_public
+from newsroom.publishing.dependencies import page_of_one
 from newsroom.translations.status import original_updated
 from timeline import labels, paging, search, selectors, timelinejs
 from timeline.forms import SearchForm
@@ -169,6 +170,7 @@ class EventDetailView(PreviewMixin, DetailView):
         return selectors.event_detail_queryset(events=self.base_queryset())
 
     def get_context_data(self, **kwargs):
+        page_of_one(Event)  # it lists no events: its neighbours are events it shows
         previous, following = selectors.adjacent_events(event=self.object)
         return super().get_context_data(
             previous=previous,

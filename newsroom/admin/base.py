@@ -4,7 +4,9 @@ Every hook of a change form is here, once: which fields are read-only (the statu
 the publish time without the publish right, other languages for a translator, a published
 correction's kind), the form (the editor's reason, the translation confirmation), the
 fieldsets, the actions, and the save, which calls the kind's service (``save_item``) with
-the form's relations, then saves each inline row through its own service. What the other
+the form's relations, then saves each inline row through its own service. Two views of
+its own: the translation view (``newsroom.translations.views``, the only one a translator
+sees) and the workflow buttons' handler (``newsroom.workflow.views``). What the other
 bases bring is views only: ``HistoryViews`` (versions, compare, revert, recover) and
 django-import-export's import and export pages (``SpreadsheetAdmin``), and modeltranslation's
 fields in both languages, with our one language switch (``newsroom/js/admin-form.js``).
@@ -14,10 +16,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -29,7 +34,9 @@ from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.editing import delete_error, item_delete, item_save, stored_remember
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
 from newsroom.history.admin import HistoryViews, ReasonForm
+from newsroom.i18n import translated_fields
 from newsroom.imports.admin import SpreadsheetAdmin
+from newsroom.imports.specs import specs
 from newsroom.models import Note, PublishableModel, WorkflowLog
 from newsroom.services import note_delete, note_save
 from newsroom.signals import content_batch
@@ -41,14 +48,18 @@ from newsroom.translations.admin import (
     stale_translations,
     translation_changes_html,
 )
-from newsroom.translations.filters import StaleTranslationFilter
+from newsroom.translations.file_views import export_selection_action
+from newsroom.translations.filters import LANGUAGE_NAMES, StaleTranslationFilter
 from newsroom.translations.status import (
     confirmable_languages,
     source_language,
     target_languages,
     translation_confirm,
+    writable_languages,
 )
+from newsroom.translations.views import translate_url, translate_view
 from newsroom.workflow.admin import WORKFLOW_ACTIONS
+from newsroom.workflow.views import move_view, workflow_panel
 
 # Text as a browser sends it (CRLF, stray spaces, Thai PDF artifacts) is cleaned as it will be
 # stored before the form compares it: an untouched field is never reported as changed.
@@ -73,19 +84,57 @@ class EditorialAdmin(AutocompleteFields, SpreadsheetAdmin, HistoryViews, Transla
     class Media:
         js = ("newsroom/js/admin-form.js",)
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        languages = dict(settings.LANGUAGES)
-        context["translation_languages"] = [  # the original first
-            (code, languages[code], code == source_language())
-            for code in [source_language(), *target_languages()]
-        ]
-        return super().render_change_form(request, context, *args, **kwargs)
-
     def changeform_view(self, *args, **kwargs):
         # The item, its relations and its inlines: readers' pages and the search index hear
         # of the save once, at its end.
         with content_batch():
             return super().changeform_view(*args, **kwargs)
+
+    def get_urls(self):
+        opts = self.model._meta
+        translate = path(
+            "<path:object_id>/translate/<str:language>/",
+            self.admin_site.admin_view(self.translation_view),
+            name=f"{opts.app_label}_{opts.model_name}_translate",
+        )
+        workflow = path(
+            "<path:object_id>/workflow/",
+            self.admin_site.admin_view(self.workflow_view),
+            name=f"{opts.app_label}_{opts.model_name}_workflow",
+        )
+        return [translate, workflow, *super().get_urls()]
+
+    def translation_view(self, request, object_id, language):
+        return translate_view(self, request, object_id, language)
+
+    def workflow_view(self, request, object_id):
+        return move_view(self, request, object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The workflow's buttons, in the submit row (templates/admin/submit_line.html).
+        if obj is not None and self._publishable:
+            context["workflow"] = workflow_panel(obj, request.user)
+        languages = dict(settings.LANGUAGES)
+        context["translation_languages"] = [  # the language switch's, the original first
+            (code, languages[code], code == source_language())
+            for code in [source_language(), *target_languages()]
+        ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A translator works in the translation view (and the history); an editor's form
+        links to it, one link per language they may translate into."""
+        if request.method == "GET" and translated_fields(self.model):
+            if language := translator_language(request.user):
+                return redirect(translate_url(self.model, unquote(object_id), language))
+            extra_context = {
+                **(extra_context or {}),
+                "translate_links": [
+                    (LANGUAGE_NAMES[code], translate_url(self.model, unquote(object_id), code))
+                    for code in writable_languages(request.user)
+                ],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -186,6 +235,10 @@ class EditorialAdmin(AutocompleteFields, SpreadsheetAdmin, HistoryViews, Transla
                 "confirm_translation",
                 confirm_translation.short_description,
             )
+            if self.model in {spec.model for spec in specs().values()}:
+                for language in confirmable_languages(request.user):
+                    action = export_selection_action(language)
+                    actions[action.__name__] = (action, action.__name__, action.short_description)
         return actions
 
     # The save: the kind's service, then each inline row through its own

@@ -20,6 +20,7 @@ from newsroom.history.revert import item_revert, may_revert
 from newsroom.history.versions import current_values, version_values, versions_of
 
 CURRENT = "current"
+NONE = "none"  # before the first version: nothing
 
 
 class ReasonForm(forms.Form):
@@ -98,22 +99,36 @@ class HistoryViews(VersionAdmin):
         return TemplateResponse(request, self.object_history_template, context)
 
     def _values(self, obj, version_id: str):
+        """A version's values; "current": the item now; "none": nothing (before the first)."""
         if version_id == CURRENT:
             return current_values(obj), None
-        if not version_id.isdigit():  # none chosen: the latest version
-            version = versions_of(obj).first()
-            return (version_values(version), version) if version else (current_values(obj), None)
+        if version_id == NONE:
+            return {}, None
         version = get_object_or_404(versions_of(obj), pk=version_id)
         return version_values(version), version
 
+    def _latest_change(self, obj) -> tuple[str, str]:
+        """The versions to compare when none is chosen: the latest change, that is, the
+        newest version against the one before it (or nothing, for the first)."""
+        newest, *before = versions_of(obj)[:2]
+        return (str(before[0].pk) if before else NONE), str(newest.pk)
+
     def compare_view(self, request, object_id):
         obj = self._item(request, object_id)
-        older, older_version = self._values(obj, request.GET.get("older", ""))
-        newer, newer_version = self._values(obj, request.GET.get("newer", CURRENT))
+        older_id, newer_id = request.GET.get("older", ""), request.GET.get("newer", "")
+        valid = {CURRENT, NONE}
+        if not versions_of(obj).exists():
+            older_id, newer_id = CURRENT, CURRENT
+        elif not (older_id in valid or older_id.isdigit()) or not (
+            newer_id in valid or newer_id.isdigit()
+        ):
+            older_id, newer_id = self._latest_change(obj)
+        older, older_version = self._values(obj, older_id)
+        newer, newer_version = self._values(obj, newer_id)
         if older_version and newer_version and older_version.pk > newer_version.pk:
-            (older, older_version), (newer, newer_version) = (
-                (newer, newer_version),
-                (older, older_version),
+            (older, older_version, older_id), (newer, newer_version, newer_id) = (
+                (newer, newer_version, newer_id),
+                (older, older_version, older_id),
             )
         context = self._context(
             request,
@@ -121,6 +136,9 @@ class HistoryViews(VersionAdmin):
             title=_("Changes: %s") % obj,
             older=older_version,
             newer=newer_version,
+            older_id=older_id,
+            newer_id=newer_id,
+            versions=list(versions_of(obj)[:500]),
             changes=versions_diff(model=self.model, older=older, newer=newer),
         )
         return TemplateResponse(request, "newsroom/admin/history_compare.html", context)

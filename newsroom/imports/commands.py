@@ -3,6 +3,7 @@
 import signal
 import sys
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -11,7 +12,14 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from newsroom.imports.exports import export_rows
 from newsroom.imports.service import import_table
 from newsroom.imports.specs import specs
-from newsroom.imports.spreadsheets import FORMATS, SpreadsheetError, open_table, write_table
+from newsroom.imports.spreadsheets import (
+    FORMATS,
+    SpreadsheetError,
+    glance,
+    open_table,
+    write_table,
+)
+from newsroom.progress import progress_bar
 
 
 class Terminated(KeyboardInterrupt):
@@ -56,14 +64,19 @@ class ImportCommand(BaseCommand):
             raise CommandError(str(error)) from error
         main = threading.current_thread() is threading.main_thread()  # where signals go
         previous = signal.signal(signal.SIGTERM, _terminate) if main else None
+        estimate = _rows_estimate(Path(file), table.format)
         try:
-            report, _record = import_table(
-                spec=specs()[self.things],
-                table=table,
-                file_name=Path(file).name,
-                dry_run=dry_run,
-                on_batch=self._progress,
-            )
+            with progress_bar(
+                total=estimate, unit="rows", desc=self.things, stream=self.stderr
+            ) as bar:
+                report, _record = import_table(
+                    spec=specs()[self.things],
+                    table=table,
+                    file_name=Path(file).name,
+                    dry_run=dry_run,
+                    on_batch=lambda report: bar.update(report.total - bar.n),
+                )
+                bar.total = report.total  # the estimate was only that
         except KeyboardInterrupt as error:
             raise CommandError("Interrupted: nothing was imported.", returncode=130) from error
         finally:
@@ -73,13 +86,7 @@ class ImportCommand(BaseCommand):
         if not report.ok:
             raise CommandError(f"{len(report.errors)} error(s): nothing was imported.")
 
-    def _progress(self, report) -> None:
-        if sys.stderr.isatty():
-            self.stderr.write(f"\r{report.total:>9,} rows read", ending="")
-
     def _print(self, report, table) -> None:
-        if sys.stderr.isatty():
-            self.stderr.write("")
         self.stdout.write(f"{table.format}, {table.encoding or 'binary'}: {report.total} rows")
         for note in report.notes:
             self.stdout.write(f"note: {note}")
@@ -88,6 +95,20 @@ class ImportCommand(BaseCommand):
         if report.ok:  # a failed import's counts are of rows that were not written
             prefix = "dry run (nothing written): " if report.dry_run else ""
             self.stdout.write(prefix + report.summary())
+
+
+def _rows_estimate(path: Path, format: str) -> int | None:
+    """The rows the file holds, estimated cheaply, for the progress bar's time left."""
+    try:
+        return glance(path, format=format) or None
+    except (SpreadsheetError, OSError):
+        return None
+
+
+def _counted(rows, bar):
+    for row in rows:
+        yield row
+        bar.update()
 
 
 class ExportCommand(BaseCommand):
@@ -115,16 +136,12 @@ class ExportCommand(BaseCommand):
             if "status" not in spec.headers:
                 raise CommandError(f"{self.things} have no status.")
             queryset = queryset.filter(status__in=status)
+        total = queryset.count()
+        with (
+            open(output, "wb") if output else nullcontext(sys.stdout.buffer) as stream,
+            progress_bar(total=total, unit="rows", desc=self.things, stream=self.stderr) as bar,
+        ):
+            rows = _counted(export_rows(spec, queryset), bar)
+            write_table(rows, headers=spec.headers, format=format, stream=stream)
         if output:
-            with open(output, "wb") as stream:
-                write_table(
-                    export_rows(spec, queryset), headers=spec.headers, format=format, stream=stream
-                )
-            self.stderr.write(f"Wrote {queryset.count()} {self.things} to {output}.")
-        else:
-            write_table(
-                export_rows(spec, queryset),
-                headers=spec.headers,
-                format=format,
-                stream=sys.stdout.buffer,
-            )
+            self.stderr.write(f"Wrote {total} {self.things} to {output}.")

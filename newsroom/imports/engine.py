@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from newsroom.i18n import translated_fields
 from newsroom.imports.spreadsheets import SpreadsheetError, Table
 from newsroom.imports.sql import insert_rows, update_rows
+from newsroom.models import Status
 from newsroom.signals import content_changed_send
 from newsroom.translations.status import translations_mark_stale
-from newsroom.workflow.services import log_rows, transition_error
+from newsroom.workflow.services import log_rows, transition_error, unsourced
 
 BATCH_SIZE = 1000
 SEPARATOR = "|"
@@ -377,10 +378,32 @@ class Importer:
             for n, old, _v, changes in updates
             if "status" in changes
         ]
+        uncited = self._unsourced_rows(creates, updates)
         for number, _key, old, new in moves:
-            if error := transition_error(model=self.spec.model, user=self.user, old=old, new=new):
+            if error := transition_error(
+                model=self.spec.model,
+                user=self.user,
+                old=old,
+                new=new,
+                is_unsourced=number in uncited,
+            ):
                 self._error(number, "status", error)
         return [(key, old, new) for _n, key, old, new in moves]
+
+    def _unsourced_rows(self, creates, updates) -> set[int]:
+        """The rows to be published that will cite no source: none named in the file (its
+        ``sources`` column, say) and none stored."""
+        name = getattr(self.spec.model, "publish_requires", "")
+        if not name:
+            return set()
+        rows = {n for n, v, r in creates if v.get("status") == Status.PUBLISHED and not r.get(name)}
+        asked = {
+            old["pk"]: n
+            for n, old, _v, changes in updates
+            if changes.get("status", ("", ""))[1] == Status.PUBLISHED
+            and not changes.get(name, ((), ()))[1]
+        }
+        return rows | {asked[pk] for pk in unsourced(self.spec.model, list(asked))}
 
     def _log_moves(self, moves, created: dict[str, int]) -> None:
         """Log status moves; a created row's key is its slug, now known by its id."""

@@ -21,6 +21,7 @@ from newsroom.imports.spreadsheets import SpreadsheetError, Table
 from newsroom.imports.sql import insert_rows
 from newsroom.models import ImportChange, ImportRecord
 from newsroom.signals import content_changed_send
+from newsroom.translations.status import translation_states_restore
 from newsroom.workflow.services import log_rows
 
 
@@ -158,6 +159,7 @@ def import_undo(*, record: ImportRecord, by) -> None:
     for start in range(0, len(ids), BATCH_SIZE):
         spec.model.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).delete()
     restored = _restore(spec, record.changes.iterator(chunk_size=BATCH_SIZE), by=by)
+    translation_states_restore(model=spec.model, snapshot=record.translation_states)
     if is_registered(spec.model) and restored:
         revision = revision_start(user=by, comment=_("Undo of import %(id)s") % {"id": record.pk})
         for start in range(0, len(restored), BATCH_SIZE):

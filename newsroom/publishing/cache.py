@@ -1,9 +1,11 @@
-"""The public pages' cache: whole rendered pages, all dropped at once when content changes.
+"""The public pages' cache: whole rendered pages, each dropped when what it shows changes.
 
-Correct before clever: every page's cache key holds the content *generation*, and any
-publish, edit, unpublish, import or undo (``content_changed``) starts a new generation once
-its transaction commits, so every page is rendered again. Scheduled publishing needs no
-job: a generation also ends when the next ``publish_at`` of an event or a source comes.
+A stored page keeps what it depends on (``dependencies``: the items it loaded, the lists it
+shows); an edit, publish, unpublish, import or undo makes old only the pages that depend on
+what it wrote. Every page's key also holds the cache's *generation*, which starts anew
+when the database was migrated, after the cache was unreachable (writes meanwhile could not
+reach it), and when the next scheduled ``publish_at`` of an event or a source comes: so
+scheduled publishing needs no job.
 """
 
 import logging
@@ -33,7 +35,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, split_directive_names
 
-from newsroom.signals import content_changed
+from newsroom.publishing import dependencies
 
 try:
     from redis.exceptions import RedisError
@@ -118,6 +120,11 @@ def _publishable_models() -> list:
     return [m for m in apps.get_models() if issubclass(m, PublishableModel)]
 
 
+def _schedule_tags() -> list[str]:
+    """The lists whose change may change the schedule (every model with a workflow)."""
+    return [f"l:{m._meta.label_lower}" for m in _publishable_models()]
+
+
 def _next_publish_at() -> datetime | None:
     models = _publishable_models()
     times = [m.objects.scheduled().aggregate(at=Min("publish_at"))["at"] for m in models]
@@ -141,10 +148,13 @@ def current_generation() -> Generation:
     """The generation pages are stored under now (a new one once a scheduled item is due)."""
     state = _state()
     ends_key = f"pages:ends:{state['key']}"
-    ends = cache.get(ends_key)
-    if ends is None:  # read after the generation began, so after the write that began it
-        ends = _next_publish_at() or ""
-        cache.set(ends_key, ends, settings.PAGE_CACHE_SECONDS)
+    known = cache.get(ends_key)
+    if known is None or not known["schedule"].good():  # scheduled, moved or published since
+        clock = dependencies.clock_now()  # before the read: a write after it makes it old
+        schedule = dependencies.reading(clock=clock, tags=_schedule_tags())
+        known = {"ends": _next_publish_at() or "", "schedule": schedule}
+        cache.set(ends_key, known, settings.PAGE_CACHE_SECONDS)
+    ends = known["ends"]
     if ends and timezone.now() >= ends:
         generation_start()
         return current_generation()
@@ -178,12 +188,6 @@ def _generation_start_guarded() -> None:
         generation_start()
     except CACHE_DOWN as error:  # the write is committed; the pages follow when it is back
         cache_down(error)
-
-
-@receiver(content_changed)
-def _content_changed(sender, **kwargs):
-    # After the commit: a page rendered meanwhile is stored under the old generation.
-    transaction.on_commit(_generation_start_guarded)
 
 
 @receiver(post_migrate)
@@ -234,12 +238,16 @@ def _as_any_reader(request):
 
 
 def page_get(request, generation: Generation):
-    """The stored page for this request, or None."""
+    """The stored page for this request, or None (none stored, or what it shows changed)."""
     if not _storable(request):
         return None
     with _as_any_reader(request):
         key = get_cache_key(request, f"pages.{generation.key}", "GET", cache=cache)
-    return cache.get(key) if key else None
+    stored = cache.get(key) if key else None
+    if stored is None:
+        return None
+    response, reading = stored
+    return response if reading.good() else None
 
 
 def _shareable(response) -> bool:
@@ -248,14 +256,16 @@ def _shareable(response) -> bool:
     return ok and not directives & NEVER_STORE
 
 
-def _mark_public(response, generation: Generation) -> None:
+def _mark_public(response, generation: Generation, reading) -> None:
     if not response.has_header("Cache-Control"):
         max_age = generation.seconds_left(settings.PAGE_MAX_AGE)
         patch_cache_control(response, public=True, max_age=max_age)
-    # Whole seconds: two generations begun within one second share it, and only the ETag
-    # (which browsers send too, and which wins) tells them apart.
+    # When the latest change it shows was made, in whole seconds: two changes within one
+    # second share it, and only the ETag (which browsers send too, and which wins) tells
+    # them apart.
     if not response.has_header("Last-Modified"):
-        response["Last-Modified"] = http_date(math.ceil(generation.since.timestamp()))
+        changed = max(generation.since.timestamp(), reading.last_changed)
+        response["Last-Modified"] = http_date(math.ceil(changed))
     patch_vary_headers(response, ["Cookie"])  # staff see previews; proxies must tell apart
     if not response.has_header("ETag"):
         # Once, here, rather than on every hit; of the text itself, before it is compressed
@@ -263,19 +273,29 @@ def _mark_public(response, generation: Generation) -> None:
         set_response_etag(response)
 
 
-def page_store(request, response, generation: Generation) -> None:
-    """Mark a reader's page public (browsers and proxies may keep it), compress, store it."""
+def page_store(request, response, generation: Generation, reading) -> None:
+    """Mark a reader's page public (browsers and proxies may keep it), compress, store it
+    with what it depends on (``reading``: unless that changed while it rendered)."""
     if not _shareable(response):
         return
-    _mark_public(response, generation)
+    _mark_public(response, generation, reading)
     # Compressed once, before it is stored (a reader's page holds no secret for BREACH).
     _GZIP.process_response(request, response)
     timeout = generation.seconds_left(settings.PAGE_CACHE_SECONDS)
-    if request.method == "GET" and timeout and _storable(request):
+    if request.method == "GET" and timeout and reading.fresh and _storable(request):
         with _as_any_reader(request):
             prefix = f"pages.{generation.key}"
             key = learn_cache_key(request, response, timeout, prefix, cache=cache)
-        cache.set(key, response, timeout)
+        cache.set(key, (response, reading), timeout)
+
+
+def page_mark(request, response) -> None:
+    """A reader's page when nothing is stored (``PAGE_CACHE_SECONDS`` 0): marked for browsers
+    (for ``PAGE_MAX_AGE``) and compressed, as if it were stored."""
+    if _shareable(response):
+        now = Generation(key="", since=timezone.now(), ends=None)
+        _mark_public(response, now, dependencies.Reading(clock=0))
+        _GZIP.process_response(request, response)
 
 
 def personal_headers(response):

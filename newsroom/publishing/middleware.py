@@ -1,6 +1,9 @@
 """Readers' public pages from the page cache (``newsroom.publishing.cache``)."""
 
+from django.conf import settings
+
 from newsroom.publishing import cache as page_cache
+from newsroom.publishing import dependencies
 
 
 class PageCacheMiddleware:
@@ -19,18 +22,25 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if page_cache.is_personal(request):
             return page_cache.personal_headers(self.get_response(request))
+        if not settings.PAGE_CACHE_SECONDS:  # no page cache: marked for browsers only
+            response = self.get_response(request)
+            page_cache.page_mark(request, response)
+            return response
         try:
             generation = page_cache.current_generation()
             stored = page_cache.page_get(request, generation)
+            clock = dependencies.clock_now()  # before it renders: a write after makes it old
             page_cache.cache_up()
         except page_cache.CACHE_DOWN as error:
             page_cache.cache_down(error)  # rendered without the cache, as if it had none
             return self.get_response(request)
         if stored is not None:
             return stored
-        response = self.get_response(request)
+        with dependencies.page_render() as shown:
+            response = self.get_response(request)
         try:
-            page_cache.page_store(request, response, generation)
+            reading = dependencies.reading(clock=clock, tags=shown.tags())
+            page_cache.page_store(request, response, generation, reading)
         except page_cache.CACHE_DOWN as error:
             page_cache.cache_down(error)
         return response

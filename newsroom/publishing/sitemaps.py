@@ -35,9 +35,10 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
-    # URLs per page of a section (an item gives one per language): a fifth of the
-    # protocol's 50,000, so that a page stays cheap to make at any archive size.
-    limit = 10_000
+    # URLs per page of a section (an item gives one per language, each with its alternates:
+    # ~0.6 kB): far below the protocol's 50,000, so that a page stays small (~600 kB, 60 kB
+    # gzipped) and cheap to make, and a server process's memory flat, at any archive size.
+    limit = 1_000
 
     @property
     def paginator(self):

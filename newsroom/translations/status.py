@@ -69,6 +69,34 @@ def stale_fields(obj, language: str, *, record=...) -> dict[str, str]:
     return {name: changed[name] for name in translated_fields(type(obj)) if name in changed}
 
 
+def reference_language(language: str) -> str:
+    """What a translation into ``language`` is made from: the original, or (a translation
+    into the original's language, from text first written in another) the other language."""
+    if language != source_language():
+        return source_language()
+    return next(code for code in LANGUAGE_CODES if code != language)
+
+
+def field_states(obj, language: str) -> dict[str, tuple[str, str | None]]:
+    """Per translated field of ``obj``: its translation's state into ``language`` (missing,
+    stale or current) and, if stale, the original's text the translation was made from
+    (None if it was not recorded)."""
+    record, reference = translation_record(obj, language), reference_language(language)
+    translated = set(translated_fields(type(obj)))
+    # Field by field: a field may be stale while another is missing.
+    stale = (record.originals or dict.fromkeys(translated)) if _is_stale(obj, record) else {}
+    states = {}
+    for name in [f.name for f in obj._meta.fields if f.name in translated]:  # the form's order
+        original = getattr(obj, f"{name}_{reference}") or ""
+        if original and not getattr(obj, f"{name}_{language}"):
+            states[name] = (MISSING, None)
+        elif name in stale:
+            states[name] = (STALE, stale[name])
+        else:
+            states[name] = (CURRENT, None)
+    return states
+
+
 def translation_record(obj, language: str) -> TranslationState | None:
     return TranslationState.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, language=language
@@ -82,9 +110,13 @@ def translation_state(obj, language: str) -> str:
 def _state(obj, language: str, record: TranslationState | None) -> str:
     if is_missing_translation(obj, language):
         return MISSING
-    if record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj))):
-        return STALE
-    return CURRENT
+    return STALE if _is_stale(obj, record) else CURRENT
+
+
+def _is_stale(obj, record: TranslationState | None) -> bool:
+    return bool(
+        record and (record.stale or (record.source_hash and record.source_hash != source_hash(obj)))
+    )
 
 
 def confirmable_languages(user) -> list[str]:
@@ -92,6 +124,13 @@ def confirmable_languages(user) -> list[str]:
     translation), every translation for an editor."""
     own = translator_language(user) if user is not None else None
     return [code for code in target_languages() if own is None or code == own]
+
+
+def writable_languages(user) -> list[str]:
+    """The languages ``user`` translates into: a translator's own, every translation for
+    an editor."""
+    own = translator_language(user)
+    return [own] if own else target_languages()
 
 
 def confirm_error(*, language: str, by) -> str:
@@ -104,9 +143,9 @@ def confirm_error(*, language: str, by) -> str:
     return ""
 
 
-def translation_confirm(*, obj, language: str, by) -> None:
+def translation_confirm(*, obj, language: str, by, bulk: bool = False) -> None:
     """The translation into ``language`` matches the original as it is now. A translator
-    confirms their own language only."""
+    confirms their own language only. ``bulk``: one of many (an import's)."""
     if error := confirm_error(language=language, by=by):
         raise PermissionDenied(error)
     TranslationState.objects.update_or_create(
@@ -121,7 +160,60 @@ def translation_confirm(*, obj, language: str, by) -> None:
             "confirmed_by": by,
         },
     )
-    content_changed_send(model=type(obj), pks=[obj.pk])  # the readers' "updated" notice
+    # The readers' "updated" notice: its page, not its place in lists.
+    content_changed_send(model=type(obj), pks=[obj.pk], listed=False, bulk=bulk)
+
+
+def translation_fields_confirm(
+    *, obj, language: str, fields: set[str], by, bulk: bool = False
+) -> None:
+    """The translation of these ``fields`` of ``obj`` matches their original as it is now:
+    they are no longer stale; the item is up to date once no other field is."""
+    record = translation_record(obj, language)
+    stale = stale_fields(obj, language, record=record)
+    remaining = {name: text for name, text in stale.items() if name not in fields}
+    if not remaining:
+        translation_confirm(obj=obj, language=language, by=by, bulk=bulk)
+    elif confirm_error(language=language, by=by):
+        raise PermissionDenied(confirm_error(language=language, by=by))
+    else:
+        TranslationState.objects.filter(pk=record.pk).update(stale=True, originals=remaining)
+
+
+STATE_FIELDS = ("language", "source_hash", "stale", "originals", "confirmed_at", "confirmed_by_id")
+
+
+def translation_states_snapshot(*, model, pks, language: str) -> list[dict]:
+    """The translation states of these items as they are (``translation_states_restore``
+    puts them back): one per item, ``None`` where it has none yet."""
+    states = TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks, language=language
+    )
+    known = {s["object_id"]: s for s in states.values("object_id", *STATE_FIELDS)}
+    return [
+        {"object_id": pk, "language": language, "state": _jsonable(known.get(pk))} for pk in pks
+    ]
+
+
+def _jsonable(state: dict | None) -> dict | None:
+    if state and state["confirmed_at"]:
+        state = {**state, "confirmed_at": state["confirmed_at"].isoformat()}
+    return state
+
+
+def translation_states_restore(*, model, snapshot: list[dict]) -> None:
+    """Put back the translation states of a ``translation_states_snapshot``."""
+    content_type = ContentType.objects.get_for_model(model)
+    for entry in snapshot:
+        key = {"content_type": content_type, "object_id": entry["object_id"]}
+        states = TranslationState.objects.filter(**key, language=entry["language"])
+        if entry["state"] is None:
+            states.delete()
+        else:
+            values = {k: v for k, v in entry["state"].items() if k not in ("object_id", "language")}
+            TranslationState.objects.update_or_create(
+                **key, language=entry["language"], defaults=values
+            )
 
 
 def translations_mark_stale(*, model, before: dict[int, dict[str, str]]) -> None:
@@ -166,6 +258,14 @@ def stale_q(model, language: str) -> Q:
         content_type=ContentType.objects.get_for_model(model), language=language, stale=True
     ).values("object_id")
     return Q(pk__in=ids)
+
+
+def to_translate(model, language: str):
+    """The published items whose translation into ``language`` is missing or stale."""
+    items = model.objects.all()
+    if hasattr(items, "published"):
+        items = items.published()
+    return items.filter(missing_translation_q(model, language) | stale_q(model, language))
 
 
 def original_updated(obj) -> bool:

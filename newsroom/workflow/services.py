@@ -1,7 +1,8 @@
 """The editorial workflow: which moves exist, who may make them, and the log of each.
 
 Every entry point (admin actions, the change form, imports, commands) moves items
-through ``item_transition``, or for imports through ``may_set_status`` and ``log_rows``.
+through ``item_transition``, or for imports through ``transition_error`` and ``log_rows``:
+the rules (the moves, the rights, no publishing without a source) are checked here only.
 """
 
 import reversion
@@ -57,17 +58,102 @@ def right_error(*, model, user, old: str, new: str) -> str:
     return ""
 
 
-def transition_error(*, model, user, old: str, new: str) -> str:
-    return move_error(old, new) or right_error(model=model, user=user, old=old, new=new)
+def moves_open(*, item, user) -> list[str]:
+    """The states ``user`` may move ``item`` to now, in the workflow's order."""
+    targets = TRANSITIONS.get(item.status, set())
+    return [
+        state
+        for state in Status.values
+        if state in targets
+        and not right_error(model=type(item), user=user, old=item.status, new=state)
+    ]
+
+
+def unsourced(model, pks) -> set:
+    """Of ``pks``, the items that rest on no source yet: the relation their model names in
+    ``publish_requires`` (an event's ``sources``, through its citations) is empty."""
+    name = getattr(model, "publish_requires", "")
+    if not name or not pks:
+        return set()
+    rows = model._base_manager.filter(pk__in=pks, **{f"{name}__isnull": True})
+    return set(rows.values_list("pk", flat=True))
+
+
+def source_error(*, model, user, old: str, new: str, is_unsourced: bool, override: str) -> str:
+    """Why an item that cites no source may not be published ("" if it may): readers are
+    promised that every event cites its source. A chief editor may publish it anyway, giving
+    the reason (``override``), which the workflow log keeps."""
+    if new != Status.PUBLISHED or old == new or not is_unsourced:
+        return ""
+    opts = model._meta
+    if (
+        override.strip()
+        and user is not None
+        and user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    ):
+        return ""
+    return _(
+        "this %(item)s cites no source: add a citation before publishing it (only a chief "
+        "editor may publish it without one, giving the reason)"
+    ) % {"item": opts.verbose_name}
+
+
+def source_removal_error(*, model, status: str, had: bool, keeps: bool) -> str:
+    """Why a published (or scheduled) item may not lose its last source ("" if it may): the
+    promise that every event cites its source holds after publishing too."""
+    if status != Status.PUBLISHED or not had or keeps:
+        return ""
+    if not getattr(model, "publish_requires", ""):
+        return ""
+    return _(
+        "readers see this %(item)s: it must keep a citation (add another first, or unpublish it)"
+    ) % {"item": model._meta.verbose_name}
+
+
+def transition_error(
+    *, model, user, old: str, new: str, is_unsourced: bool = False, override: str = ""
+) -> str:
+    """Why ``user`` may not move an item of ``model`` from ``old`` to ``new`` ("" if allowed).
+    ``is_unsourced``: the item cites no source (``unsourced``); ``override``: a chief editor's
+    reason to publish it all the same."""
+    return (
+        move_error(old, new)
+        or right_error(model=model, user=user, old=old, new=new)
+        or source_error(
+            model=model,
+            user=user,
+            old=old,
+            new=new,
+            is_unsourced=is_unsourced,
+            override=override,
+        )
+    )
 
 
 @transaction.atomic
-def item_transition(*, item, to: str, by, publish_at=None, reason: str = "") -> None:
-    """Move one event or source to state ``to``; a future ``publish_at`` schedules it."""
+def item_transition(
+    *, item, to: str, by, publish_at=None, reason: str = "", without_source: bool = False
+) -> None:
+    """Move one event or source to state ``to``; a future ``publish_at`` schedules it (and
+    is refused, as publishing now is, for an item that cites no source). ``without_source``:
+    a chief editor publishes it all the same, and ``reason`` says why."""
     if error := move_error(item.status, to):
         raise ValidationError(error)
     if error := right_error(model=type(item), user=by, old=item.status, new=to):
         raise PermissionDenied(error)
+    is_unsourced = to == Status.PUBLISHED and bool(unsourced(type(item), [item.pk]))
+    override = reason if without_source else ""
+    if error := source_error(
+        model=type(item),
+        user=by,
+        old=item.status,
+        new=to,
+        is_unsourced=is_unsourced,
+        override=override,
+    ):
+        raise ValidationError(error)
+    if is_unsourced and override:
+        reason = _("published without a source: %(reason)s") % {"reason": reason}
     old, item.status = item.status, to
     item.publish_at = publish_at if to == Status.PUBLISHED else None
     type(item).objects.filter(pk=item.pk).update(

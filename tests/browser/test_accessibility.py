@@ -259,14 +259,16 @@ def admin_pages(role, event, people):
         ("index", "/admin/"),
         ("worklist", "/admin/worklist/"),
         ("event-list", events),
-        ("event-change", f"{events}{event.pk}/change/"),
+        ("event-translate", f"{events}{event.pk}/translate/en/"),
         ("event-history", f"{events}{event.pk}/history/"),
         ("event-compare", f"{events}{event.pk}/history/compare/?older={oldest}"),
         ("source-list", sources),
-        ("source-change", f"{sources}{source.pk}/change/"),
+        ("source-translate", f"{sources}{source.pk}/translate/en/"),
     ]
-    if role == "editor":
+    if role == "editor":  # a translator's change form is the translation view
         pages += [
+            ("event-change", f"{events}{event.pk}/change/"),
+            ("source-change", f"{sources}{source.pk}/change/"),
             ("event-add", f"{events}add/"),
             ("event-revert", f"{events}{event.pk}/history/{oldest}/revert/"),
             ("event-import", f"{events}import/"),

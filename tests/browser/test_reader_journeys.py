@@ -131,3 +131,34 @@ def test_on_a_phone_the_first_event_is_on_the_first_screen(
     first = phone_page.locator("li.event").first.bounding_box()
     height = phone_page.viewport_size["height"]
     assert first["y"] < height - 60, f"the first event begins at {first['y']:.0f} px of {height}"
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const shift of list.getEntries()) if (!shift.hadRecentInput) total += shift.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 1500);
+})"""
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_timeline_does_not_shift_as_its_fonts_arrive(page, live_server, seeded, language):
+    # Lighthouse's mobile network ("slow 4G": 150 ms a round trip, 1.6 Mbit/s): the web
+    # fonts arrive after the first paint unless the page asks for them at once.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 150,
+            "downloadThroughput": 200_000,
+            "uploadThroughput": 90_000,
+        },
+    )
+    page.goto(f"{live_server.url}/{language}/", wait_until="load")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    assert shift < 0.1, f"cumulative layout shift {shift:.3f}"
+    fonts = page.evaluate("() => [...document.fonts].filter(f => f.status === 'loaded').length")
+    assert fonts >= 1  # the regular faces were used, not only the fallback

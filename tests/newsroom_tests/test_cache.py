@@ -1,4 +1,4 @@
-"""The page cache: readers get stored pages, and any change readers may see drops them all.
+"""The page cache: readers get stored pages, and a change drops the pages that show it.
 
 Every test runs twice, on the default cache in local memory and on the Redis at
 127.0.0.1:6379 (database 7, emptied before and after). The tests are transactional:
@@ -7,6 +7,7 @@ pages are dropped when a change is committed, as in production.
 
 import datetime
 import gzip
+import time
 from unittest import mock
 
 import pytest
@@ -17,13 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsroom.models import Source
-from newsroom.publishing import cache as page_cache
+from newsroom.publishing import dependencies
 from newsroom.settings import env
 from newsroom.workflow.services import item_transition
-from tests.factories import CitationFactory, EventFactory
+from tests.factories import CitationFactory, EventFactory, SourceFactory
 from tests.forms import form_data
-from timeline.models import Event
-from timeline.services import event_save
+from timeline import selectors
+from timeline.models import Citation, Event
+from timeline.services import citation_save, event_save
 
 transactional = pytest.mark.django_db(transaction=True)
 CACHES = {"locmem": "locmemcache://", "redis": "redis://127.0.0.1:6379/7"}
@@ -133,7 +135,11 @@ def test_an_import_shows_at_once(backend, reader, chief):
     from newsroom.imports.spreadsheets import open_table
 
     assert "Imported today" not in reader.get("/en/").content.decode()
-    text = "slug,date,title_en,status\nimported-today,2025-09-01,Imported today,published\n"
+    SourceFactory(slug="its-source", status="published")
+    text = (
+        "slug,date,title_en,sources,status\n"
+        "imported-today,2025-09-01,Imported today,its-source,published\n"
+    )
     report, _record = import_table(
         spec=specs()["events"], table=open_table(text.encode()), user=chief, file_name="x.csv"
     )
@@ -144,6 +150,7 @@ def test_an_import_shows_at_once(backend, reader, chief):
 @transactional
 def test_a_scheduled_event_appears_when_the_clock_gets_there(backend, reader, chief):
     draft = EventFactory(slug="a-draft", title_en="A draft event", status="draft")
+    CitationFactory(event=draft)
     now = timezone.now()
     at = now + datetime.timedelta(seconds=30)
     item_transition(item=draft, to="published", by=chief, publish_at=at)
@@ -195,10 +202,9 @@ def test_a_repeat_visit_gets_304_until_the_page_changes(backend, reader, event):
     assert reader.get(event_url(event), headers={"if-none-match": etag}).status_code == 304
     assert reader.get(event_url(event), headers={"if-modified-since": modified}).status_code == 304
     event.title_en = "Corrected title"
-    # Last-Modified counts whole seconds: the correction comes a little later.
-    later = timezone.now() + datetime.timedelta(seconds=2)
-    with mock.patch("django.utils.timezone.now", return_value=later):
-        event_save(event=event)
+    # Last-Modified counts whole seconds: the correction comes in a later second.
+    time.sleep(1.1)
+    event_save(event=event)
     fresh = reader.get(event_url(event), headers={"if-none-match": etag})
     assert fresh.status_code == 200 and "Corrected title" in fresh.content.decode()
     assert reader.get(event_url(event), headers={"if-modified-since": modified}).status_code == 200
@@ -208,11 +214,111 @@ def test_a_repeat_visit_gets_304_until_the_page_changes(backend, reader, event):
 def test_a_change_made_by_another_process_reaches_a_cache_in_local_memory(settings, seeded, reader):
     _use(settings, "locmem")  # Redis is shared by every process already
     event = Event.objects.published().first()
+    other = far_from(event)
     reader.get(event_url(event))
-    # Another process (the import worker, a command) writes, and starts a generation there.
+    reader.get(event_url(other))
+    # Another process (the import worker, a command) writes: its cache is its own memory,
+    # and what it bumps it bumps in the files every process on the machine reads.
     Event.objects.filter(pk=event.pk).update(title_en="Changed by the worker")
-    page_cache._touch_marker()
+    dependencies.FileVersions().bump({dependencies.item_tag(Event, event.pk)})
     assert "Changed by the worker" in reader.get(event_url(event)).content.decode()
+    assert visit(reader, event_url(other))[1] == 0
+
+
+# Only the pages that show what changed ---------------------------------------------------
+
+
+def cached(client, url) -> bool:
+    """Whether ``url`` comes from the page cache (no query at all)."""
+    response, queries = visit(client, url)
+    assert response.status_code == 200, url
+    return queries == 0
+
+
+@pytest.fixture
+def small_pages(settings):
+    settings.TIMELINE_PAGE_SIZE = 5  # the seed's events fill several timeline pages
+
+
+def far_from(event):
+    """A published event that is neither ``event`` nor beside it."""
+    previous, following = selectors.adjacent_events(event=event)
+    near = {event.pk, getattr(previous, "pk", None), getattr(following, "pk", None)}
+    return next(e for e in selectors.public_events() if e.pk not in near)
+
+
+def _lists(client, number, event) -> bool:
+    return f"/en/events/{event.slug}/" in client.get(f"/en/?page={number}").content.decode()
+
+
+def listing_of(client, event, lists=True) -> str:
+    """The timeline page that lists ``event`` (or, ``lists=False``, one that does not)."""
+    return f"/en/?page={next(n for n in range(1, 20) if _lists(client, n, event) == lists)}"
+
+
+@transactional
+def test_an_edit_in_the_admin_drops_only_the_pages_that_show_the_event(
+    backend, reader, small_pages, editor_client
+):
+    event = selectors.public_events()[3]
+    far, other_page, listing = far_from(event), listing_of(reader, event, lists=False), ""
+    listing = listing_of(reader, event)
+    source = Source.objects.published().exclude(citations__event=event).first()
+    pages = [event_url(event), event_url(far), other_page, listing, f"/en/sources/{source.slug}/"]
+    for page in pages:
+        reader.get(page)
+    assert all(cached(reader, page) for page in pages)
+    url = f"/admin/timeline/event/{event.pk}/change/"
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
+    data["title_en"] = ["A title an editor just wrote"]
+    assert editor_client.post(url, data).status_code == 302
+    assert "A title an editor just wrote" in reader.get(event_url(event)).content.decode()
+    assert "A title an editor just wrote" in reader.get(listing).content.decode()
+    # The pages that do not show it are still served from the cache.
+    assert cached(reader, event_url(far))
+    assert cached(reader, other_page)
+    assert cached(reader, f"/en/sources/{source.slug}/")
+
+
+@transactional
+def test_a_published_event_reaches_its_neighbours_pages_and_no_other_event_page(
+    backend, reader, small_pages, chief
+):
+    before, after = list(selectors.public_events())[10:12]
+    far = selectors.public_events()[0]
+    for page in (event_url(before), event_url(after), event_url(far), "/en/"):
+        reader.get(page)
+    # Sorted right after ``before``: the same date, and a slug that follows its own.
+    draft = event_save(
+        event=Event(
+            slug=f"{before.slug}-0",
+            title_th="ระหว่างกลาง",
+            title_en="In between",
+            summary_th="สรุป",
+            date=before.date,
+            status="draft",
+        )
+    )
+    source = Source.objects.published().exclude(citations__event=far).first()
+    CitationFactory(event=draft, source=source)
+    item_transition(item=draft, to="published", by=chief)
+    assert selectors.adjacent_events(event=before)[1] == draft
+    assert f"/en/events/{draft.slug}/" in reader.get(event_url(before)).content.decode()
+    assert f"/en/events/{draft.slug}/" in reader.get(event_url(after)).content.decode()
+    assert "In between" in reader.get(listing_of(reader, draft)).content.decode()
+    assert cached(reader, event_url(far))
+
+
+@transactional
+def test_a_new_citation_reaches_its_sources_page_and_its_events_page(backend, reader):
+    event = selectors.public_events()[5]
+    source = Source.objects.published().exclude(citations__event=event).first()
+    other = Source.objects.published().exclude(pk=source.pk).first()
+    for page in (event_url(event), f"/en/sources/{source.slug}/", f"/en/sources/{other.slug}/"):
+        reader.get(page)
+    citation_save(citation=Citation(event=event, source=source, passage="A new passage"))
+    assert "A new passage" in reader.get(event_url(event)).content.decode()
+    assert event.title_en in reader.get(f"/en/sources/{source.slug}/").content.decode()
 
 
 def test_a_redis_url_gives_djangos_own_redis_cache(monkeypatch):

@@ -78,9 +78,34 @@ def test_the_diff_shows_each_changed_field_word_by_word_in_both_languages(editor
     assert "Summary [en]" not in page  # unchanged fields are left out
     # Versions given the other way round show the same diff.
     assert "<ins>full </ins>" in compare_page(editor_client, event, newer, older)
-    # With no version chosen, the latest is compared with the item as it is now.
-    assert editor_client.get(f"{history_url(event)}compare/").status_code == 200
-    assert editor_client.get(f"{history_url(event)}compare/?older=x").status_code == 200
+    # With no version chosen (or one that is no version), the latest change is shown.
+    for query in ("", "?older=x"):
+        page = editor_client.get(f"{history_url(event)}compare/{query}", headers=EN)
+        assert "<ins>full </ins>" in page.content.decode()
+
+
+def test_compare_opens_on_the_latest_change_and_offers_any_two(editor_client, event):
+    admin_edit(editor_client, event, title_en="First title")
+    admin_edit(editor_client, event, title_en="Second title")
+    admin_edit(editor_client, event, summary_en="A new summary")
+    newest, middle, first = versions_of(event)
+    history = editor_client.get(history_url(event), headers=EN).content.decode()
+    assert f'name="newer" value="{newest.pk}" checked' in history
+    assert f'name="older" value="{middle.pk}" checked' in history
+    page = editor_client.get(f"{history_url(event)}compare/", headers=EN).content.decode()
+    diff = page.split('<table class="history-diff">')[1].split("</table>")[0]
+    assert "A new summary" in diff and "Title [en]" not in diff  # the latest change only
+    assert f'<option value="{middle.pk}" selected>' in page
+    assert f'<option value="{newest.pk}" selected>' in page
+    # Any two: the first edit against now.
+    page = compare_page(editor_client, event, first, newest)
+    assert "<del>First</del><ins>Second</ins>" in page and "A new summary" in page
+
+
+def test_the_first_version_is_compared_with_nothing_before_it(editor_client, event):
+    admin_edit(editor_client, event, title_en="Only title")
+    page = editor_client.get(f"{history_url(event)}compare/", headers=EN).content.decode()
+    assert "nothing (before the first version)" in page and "Only title" in page
 
 
 def test_thai_text_is_diffed_by_words_not_by_whole_lines(editor_client, event):

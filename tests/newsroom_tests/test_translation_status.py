@@ -123,13 +123,14 @@ def test_a_thai_edit_makes_stale_only_the_fields_it_changed_and_keeps_their_old_
     assert stale_fields(Event.objects.get(pk=event.pk), "en") == {"title": first_title}
 
 
-def test_the_form_shows_a_translator_what_changed_in_the_thai_then_they_confirm_in_one_save(
-    editor_client, translator_client
+def test_the_form_shows_an_editor_what_changed_in_the_thai_then_they_confirm_in_one_save(
+    editor_client,
 ):
+    # A translator does this in the translation view (test_translation_view.py).
     event = Event.objects.published().get(date="2012")
     _edit_thai_title(editor_client, event, event.title_th + " และจีน")
     url = f"/admin/timeline/event/{event.pk}/change/"
-    page = translator_client.get(url, headers=EN).content.decode()
+    page = editor_client.get(url, headers=EN).content.decode()
     assert "Translation out of date" in page
     assert "<ins>" in page and "จีน</ins>" in page.replace("\u200b", "")  # the words added
     section = page.split("Translation out of date")[1].split("</fieldset>")[0]
@@ -138,22 +139,20 @@ def test_the_form_shows_a_translator_what_changed_in_the_thai_then_they_confirm_
     data = form_data(page, "event_form")
     data["title_en"] = ["Kim Jong Un comes to power, courts the Kremlin and China"]
     data["translation_confirmed"] = ["on"]
-    response = translator_client.post(url, data, headers=EN)
+    response = editor_client.post(url, data, headers=EN)
     assert response.status_code == 302, response.content.decode()[:2000]
     event = Event.objects.get(pk=event.pk)
     assert translation_state(event, "en") == CURRENT and stale_fields(event, "en") == {}
-    assert "Translation out of date" not in translator_client.get(url, headers=EN).content.decode()
+    assert "Translation out of date" not in editor_client.get(url, headers=EN).content.decode()
 
 
-def test_saving_without_ticking_the_box_leaves_the_translation_stale(
-    editor_client, translator_client
-):
+def test_saving_without_ticking_the_box_leaves_the_translation_stale(editor_client):
     event = Event.objects.published().get(date="2012")
     _edit_thai_title(editor_client, event, "ชื่อใหม่")
     url = f"/admin/timeline/event/{event.pk}/change/"
-    data = form_data(translator_client.get(url).content.decode(), "event_form")
+    data = form_data(editor_client.get(url).content.decode(), "event_form")
     data["title_en"] = ["Half done"]
-    assert translator_client.post(url, data).status_code == 302
+    assert editor_client.post(url, data).status_code == 302
     assert translation_state(Event.objects.get(pk=event.pk), "en") == STALE
 
 

@@ -145,8 +145,8 @@ def test_an_editors_file_may_not_publish_and_writes_nothing(draft, editor):
 def test_a_chief_editors_file_publishes_and_the_moves_are_logged(draft, chief):
     report = _import(
         chief,
-        "slug,date,title_en,status\na-draft,2012,A draft event,published\n"
-        "fresh,2013,Fresh,published\n",
+        "slug,date,title_en,sources,status\na-draft,2012,A draft event,,published\n"
+        "fresh,2013,Fresh,imct-why-north-korea-went-public-supporting-russia,published\n",
     )
     assert report.ok, report.errors
     assert Event.objects.published().filter(slug__in=["a-draft", "fresh"]).count() == 2

@@ -49,6 +49,8 @@ def later():
 
 
 def publish(event, by, at):
+    if not event.citations.exists():  # no event is published without its source
+        CitationFactory(event=event)
     with mock.patch("django.utils.timezone.now", return_value=at):
         item_transition(item=event, to="published", by=by)
 
@@ -121,6 +123,7 @@ def test_drafts_unpublished_and_scheduled_events_stay_out_until_their_time(clien
     item_transition(item=gone, to="unpublished", by=chief)
     soon = timezone.now() + datetime.timedelta(hours=2)
     scheduled = EventFactory(status="draft", title_en="Scheduled")
+    CitationFactory(event=scheduled)
     item_transition(item=scheduled, to="published", by=chief, publish_at=soon)
     listed = titles(rss_items(client)[1])
     assert not {"Still a draft", "Scheduled", gone.title_en} & set(listed)

@@ -14,11 +14,19 @@ from newsroom.imports.service import import_table
 from newsroom.imports.specs import specs
 from newsroom.imports.spreadsheets import open_table
 from newsroom.workflow.services import item_transition
-from tests.factories import EraFactory, EventFactory, PersonFactory, SourceFactory, TopicFactory
+from tests.factories import (
+    CitationFactory,
+    EraFactory,
+    EventFactory,
+    PersonFactory,
+    SourceFactory,
+    TopicFactory,
+)
 from timeline.models import Event, SearchEntry
 from timeline.services import event_save
 
 pytestmark = pytest.mark.django_db
+SEED_SOURCE = "ap-russia-north-korea-timeline-th"  # a source of the seed: what events cite
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +163,7 @@ def test_items_readers_may_not_see_are_not_found(client):
 
 def test_publishing_shows_an_item_with_no_reindexing(client, chief):
     event = EventFactory(title_en="Mangosteen draft", status="draft")
+    CitationFactory(event=event)
     assert found(client, "/en/search/?q=mangosteen") == []
     item_transition(item=event, to="published", by=chief)
     assert found(client, "/en/search/?q=mangosteen") == [event.slug]
@@ -164,6 +173,7 @@ def test_publishing_shows_an_item_with_no_reindexing(client, chief):
 
 def test_a_scheduled_item_is_found_once_its_time_comes(client, chief):
     event = EventFactory(title_en="Mangosteen later", status="draft")
+    CitationFactory(event=event)
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     item_transition(item=event, to="published", by=chief, publish_at=tomorrow)
     assert found(client, "/en/search/?q=mangosteen") == []
@@ -205,8 +215,8 @@ def test_a_deleted_topic_era_or_person_no_longer_finds_its_events(client, factor
 
 def test_an_imported_event_is_found_at_once(client, chief):
     csv = (
-        "slug,date,title_th,title_en,status\n"
-        "rambutan-import,2024,ผู้นำกินเงาะ,Rambutan import,published\n"
+        "slug,date,title_th,title_en,sources,status\n"
+        f"rambutan-import,2024,ผู้นำกินเงาะ,Rambutan import,{SEED_SOURCE},published\n"
     )
     report, _record = import_table(
         spec=specs()["events"], table=open_table(csv.encode(), filename="x.csv"), user=chief
@@ -224,9 +234,9 @@ def test_a_large_import_is_indexed_by_the_worker_right_after(
 ):
     settings.SEARCH_INDEX_INLINE_ROWS = 1  # "large": more rows than this in one batch
     csv = (
-        "slug,date,title_th,title_en,status\n"
-        "durian-import,2024,ผู้นำกินทุเรียน,Durian import,published\n"
-        "longan-import,2024,ผู้นำกินลำไย,Longan import,published\n"
+        "slug,date,title_th,title_en,sources,status\n"
+        f"durian-import,2024,ผู้นำกินทุเรียน,Durian import,{SEED_SOURCE},published\n"
+        f"longan-import,2024,ผู้นำกินลำไย,Longan import,{SEED_SOURCE},published\n"
     )
     with django_capture_on_commit_callbacks(execute=True):
         report, _record = import_table(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from newsroom.progress import progress_bar
 from timeline.models import Event
 
 SEED = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -27,14 +28,18 @@ class Command(BaseCommand):
                 "(nothing was changed). Use --force to reset the seed rows."
             )
             return
-        call_command("loaddata", SEED, stdout=self.stdout, stderr=self.stderr)
-        # loaddata saves raw, unseen by the search index: rebuild it whole.
-        call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
-        # The history starts with the seed as it was loaded (one version per item).
-        call_command(
-            "createinitialrevisions",
-            "timeline.Event",
-            "newsroom.Source",
-            comment="Loaded from fixtures/seed.json",
-            verbosity=0,
-        )
+        with progress_bar(total=3, unit="steps", desc="seed", stream=self.stderr) as bar:
+            call_command("loaddata", SEED, stdout=self.stdout, stderr=self.stderr)
+            bar.update()
+            # loaddata saves raw, unseen by the search index: rebuild it whole.
+            call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
+            bar.update()
+            # The history starts with the seed as it was loaded (one version per item).
+            call_command(
+                "createinitialrevisions",
+                "timeline.Event",
+                "newsroom.Source",
+                comment="Loaded from fixtures/seed.json",
+                verbosity=0,
+            )
+            bar.update()
