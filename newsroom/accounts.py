@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import LANGUAGE_CODES
 
@@ -17,7 +18,19 @@ ROLE_GROUPS = {
     "translator": "Translators into English",
     "translator-th": "Translators into Thai",
 }
+ROLE_LABELS = {
+    "chief": _("chief editor"),
+    "editor": _("editor"),
+    "translator": _("translator into English"),
+    "translator-th": _("translator into Thai"),
+}
 TRANSLATOR_LANGUAGES = {"Translators into English": "en", "Translators into Thai": "th"}
+# Chief editors also keep the newsroom's accounts: add a colleague, change a role, reset a
+# password, deactivate (never delete: the history names who did what). Roles are read, not
+# edited: what a role may do is this module's rule.
+ACCOUNT_PERMISSIONS = Q(content_type__app_label="auth") & (
+    Q(codename__in=["view_user", "add_user", "change_user", "view_group"])
+)
 # What only chief editors may do: publish, unpublish, archive, and undo an import.
 # And the failed sign-ins (lifting a lock).
 CHIEF_ONLY = (
@@ -45,6 +58,8 @@ def role_group_ensure(role: str) -> Group:
         )
     elif role != "chief":
         permissions = permissions.exclude(CHIEF_ONLY)
+    else:
+        permissions |= Permission.objects.filter(ACCOUNT_PERMISSIONS)
     group.permissions.set(permissions)
     return group
 
@@ -70,8 +85,22 @@ def editor_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    user.groups.add(role_group_ensure(role))
+    user_role_set(user=user, role=role)
     return user, password
+
+
+def user_role_set(*, user: AbstractUser, role: str) -> None:
+    """Give ``user`` exactly one role: its group, and no other role's."""
+    group = role_group_ensure(role)
+    others = Group.objects.filter(name__in=ROLE_GROUPS.values()).exclude(pk=group.pk)
+    user.groups.remove(*others)
+    user.groups.add(group)
+
+
+def user_role(user: AbstractUser) -> str | None:
+    """The role whose group ``user`` is in (the first, should there be several)."""
+    names = {group.name for group in user.groups.all()}
+    return next((role for role, name in ROLE_GROUPS.items() if name in names), None)
 
 
 def translator_language(user) -> str | None:

@@ -29,6 +29,11 @@ def publish_permission(model_name: str) -> tuple[str, str]:
     return (f"publish_{model_name}", _("Can publish, unpublish and archive"))
 
 
+def _local(moment) -> str:
+    """A stored time as the newsroom reads it: in the site's time zone (Bangkok), not UTC."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "…"
+
+
 def _user_field(verbose_name):
     """Who did something; the record stays when the account is deleted."""
     return models.ForeignKey(
@@ -412,7 +417,7 @@ class ImportRecord(models.Model):
         verbose_name_plural = _("imports")
 
     def __str__(self):
-        return f"{self.file_name or self.model} ({self.started_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name or self.model} ({_local(self.started_at)})"
 
 
 class ImportChange(models.Model):
@@ -493,7 +498,7 @@ class FailedLogin(models.Model):
         verbose_name_plural = _("failed sign-ins")
 
     def __str__(self):
-        return f"{self.username} {self.address or ''} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username} {self.address or ''} {_local(self.at)}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+from modeltranslation.admin import TranslationStackedInline
 
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.held import HeldRowsFormSet
@@ -42,6 +42,7 @@ class CitationInline(EditorialInline, TranslationStackedInline):
     autocomplete_fields = ("source",)
     extra = 0
     min_num = 0
+    classes = ("collapse",)
 
     def save_row(self, request, row):
         services.citation_save(citation=row, by=request.user, validated=True)
@@ -50,7 +51,7 @@ class CitationInline(EditorialInline, TranslationStackedInline):
         services.citation_delete(citation=row, by=request.user)
 
 
-class EventNoteInline(NotesInline, TranslationTabularInline):
+class EventNoteInline(NotesInline, TranslationStackedInline):
     fk_name = "event"
 
 
@@ -115,7 +116,10 @@ class EventAdmin(EditorialAdmin):
     inlines = (CitationInline, EventNoteInline)
     fieldsets = (
         (None, {"fields": ("title", "summary", "body", "slug", "citation_warning")}),
-        (_("Publishing"), {"fields": ("status", "publish_at", "workflow_log")}),
+        (
+            _("Publishing"),
+            {"fields": ("status", "publish_at", "workflow_log"), "classes": ("collapse",)},
+        ),
         (
             _("Date"),
             {
@@ -127,7 +131,7 @@ class EventAdmin(EditorialAdmin):
                 )
             },
         ),
-        (_("Classification"), {"fields": ("era", "topics", "people")}),
+        (_("Classification"), {"fields": ("era", "topics", "people"), "classes": ("collapse",)}),
     )
 
     def get_queryset(self, request):

@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from newsroom import services
+from newsroom.admin import users  # noqa: F401 - the accounts, for chief editors
 from newsroom.admin.base import EditorialAdmin, EditorialInline, NotesInline
 from newsroom.corrections import correction_kept_error
 from newsroom.forms import NoteForm, PersonForm, QuoteForm, SourceForm
@@ -24,6 +27,15 @@ class QuoteInline(EditorialInline, TranslationStackedInline):
     fields = ("person", "event", "text", "position")
     autocomplete_fields = ("person", "event")
     extra = 0
+    classes = ("collapse",)
+
+
+class FilledValuesFilter(admin.AllValuesFieldListFilter):
+    """The values a text field holds, the empty one left out (a link must have a text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup_choices = [value for value in self.lookup_choices if value]
 
 
 @admin.register(Source)
@@ -39,7 +51,13 @@ class SourceAdmin(EditorialAdmin):
         "status",
         "event_count",
     )
-    list_filter = ("status", "language", "is_complete", "publisher", MissingTranslationFilter)
+    list_filter = (
+        "status",
+        "language",
+        "is_complete",
+        ("publisher", FilledValuesFilter),
+        MissingTranslationFilter,
+    )
     search_fields = ("slug", "title_th", "title_en", "publisher", "author", "url")
     autocomplete_fields = ("translation_of",)
     prepopulated_fields = {"slug": ("title_en",)}
@@ -47,7 +65,10 @@ class SourceAdmin(EditorialAdmin):
     inlines = (NoteInline, QuoteInline)
     fieldsets = (
         (None, {"fields": ("title", "summary", "slug")}),
-        (_("Publishing"), {"fields": ("status", "publish_at", "workflow_log")}),
+        (
+            _("Publishing"),
+            {"fields": ("status", "publish_at", "workflow_log"), "classes": ("collapse",)},
+        ),
         (
             _("Publication"),
             {
@@ -61,7 +82,10 @@ class SourceAdmin(EditorialAdmin):
                 )
             },
         ),
-        (_("Text as published"), {"fields": ("is_complete", "full_text")}),
+        (
+            _("Text as published"),
+            {"fields": ("is_complete", "full_text"), "classes": ("collapse",)},
+        ),
     )
 
     def get_queryset(self, request):
@@ -144,13 +168,38 @@ class NoteAdmin(EditorialAdmin):
             services.note_delete(note=note, by=request.user)
 
 
+def kind_label(content_type) -> str:
+    model = content_type.model_class()
+    return capfirst(model._meta.verbose_name_plural) if model else str(content_type)
+
+
+class ImportedKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The kinds of content imported so far (events, sources...), by their names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("kind of content")
+
+    def field_choices(self, field, request, model_admin):
+        kinds = ContentType.objects.filter(pk__in=model_admin.get_queryset(request).values("model"))
+        return sorted(((kind.pk, kind_label(kind)) for kind in kinds), key=lambda c: c[1])
+
+
+class ImportedByFilter(admin.RelatedOnlyFieldListFilter):
+    """The people who imported files."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("user")
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     """Every import, who ran it and what it did; undone from here."""
 
     list_display = (
         "__str__",
-        "model",
+        "kind",
         "user",
         "state",
         "created",
@@ -159,17 +208,27 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "error_count",
         "progress",
     )
-    list_filter = ("state", "model", "user")
+    list_filter = ("state", ("model", ImportedKindFilter), ("user", ImportedByFilter))
+    list_select_related = ("model", "user")
     search_fields = ("file_name",)
     actions = ("undo", "retry")
-    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "created_ids"]
-    exclude = ("created_ids",)
+    # The kind of content by its name (its field is labelled "of", for the record's sentence).
+    readonly_fields = [
+        "kind" if f.name == "model" else f.name
+        for f in ImportRecord._meta.fields
+        if f.name != "created_ids"
+    ]
+    exclude = ("created_ids", "model")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("kind of content"), ordering="model")
+    def kind(self, obj):
+        return kind_label(obj.model)
 
     @admin.display(description=_("progress"))
     def progress(self, obj):

@@ -9,10 +9,11 @@ its own: the translation view (``newsroom.translations.views``, the only one a t
 sees) and the workflow buttons' handler (``newsroom.workflow.views``). What the other
 bases bring is views only: ``HistoryViews`` (versions, compare, revert, recover) and
 django-import-export's import and export pages (``SpreadsheetAdmin``), and modeltranslation's
-language tabs.
+fields in both languages, with our one language switch (``newsroom/js/admin-form.js``).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
@@ -22,11 +23,13 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 from reversion import set_comment
 
 from newsroom.accounts import translator_language
+from newsroom.admin.widgets import AutocompleteFields
 from newsroom.corrections import CorrectionsKeptFormSet
 from newsroom.editing import delete_error, item_delete, item_save, stored_remember
 from newsroom.held import HeldChoiceField, HeldMultipleChoiceField, HeldRowsFormSet
@@ -49,6 +52,8 @@ from newsroom.translations.file_views import export_selection_action
 from newsroom.translations.filters import LANGUAGE_NAMES, StaleTranslationFilter
 from newsroom.translations.status import (
     confirmable_languages,
+    source_language,
+    target_languages,
     translation_confirm,
     writable_languages,
 )
@@ -71,9 +76,13 @@ OURS = ("translation_changes", "translation_confirmed")
 ADDED = {*OURS, "change_reason"}
 
 
-class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
+class EditorialAdmin(AutocompleteFields, SpreadsheetAdmin, HistoryViews, TranslationAdmin):
     formfield_overrides = FORM_FIELDS
+    change_form_template = "newsroom/admin/change_form.html"  # the language switch
     delete_confirmation_template = "newsroom/admin/delete_confirmation.html"
+
+    class Media:
+        js = ("newsroom/js/admin-form.js",)
 
     def changeform_view(self, *args, **kwargs):
         # The item, its relations and its inlines: readers' pages and the search index hear
@@ -105,6 +114,11 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         # The workflow's buttons, in the submit row (templates/admin/submit_line.html).
         if obj is not None and self._publishable:
             context["workflow"] = workflow_panel(obj, request.user)
+        languages = dict(settings.LANGUAGES)
+        context["translation_languages"] = [  # the language switch's, the original first
+            (code, languages[code], code == source_language())
+            for code in [source_language(), *target_languages()]
+        ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -201,7 +215,9 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         steps = WorkflowLog.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         ).select_related("by")[:20]
-        return "; ".join(f"{s.at:%Y-%m-%d %H:%M} {s} ({s.by or '—'})" for s in steps) or "—"
+        return (
+            "; ".join(f"{localtime(s.at):%Y-%m-%d %H:%M} {s} ({s.by or '—'})" for s in steps) or "—"
+        )
 
     # The list
 
@@ -291,7 +307,7 @@ class EditorialAdmin(SpreadsheetAdmin, HistoryViews, TabbedTranslationAdmin):
         return entry
 
 
-class EditorialInline:
+class EditorialInline(AutocompleteFields):
     """For inlines (citations, notes, quotes): a translator changes only their language's
     fields, and each row is written through its kind's service; the rows the inline read
     are not read again to check them (``newsroom.held``)."""
@@ -320,6 +336,7 @@ class NotesInline(EditorialInline):
     formset = CorrectionsKeptFormSet
     fields = ("kind", "noted_on", "text", "is_public")
     extra = 0
+    classes = ("collapse",)
 
     def save_row(self, request, row) -> None:
         note_save(note=row, by=request.user, validated=True)

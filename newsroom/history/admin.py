@@ -41,6 +41,8 @@ class HistoryViews(VersionAdmin):
     ``newsroom.admin.base.EditorialAdmin``."""
 
     object_history_template = "newsroom/admin/history.html"
+    recover_list_template = "newsroom/admin/recover_list.html"  # styled breadcrumbs
+    recover_form_template = "newsroom/admin/recover_form.html"
     # "Recover deleted" for those who may recover (django-import-export puts its buttons
     # around this template; reversion's own would be replaced by them).
     change_list_template = "newsroom/admin/change_list.html"

@@ -12,11 +12,12 @@ from pathlib import Path
 import tablib
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.files import File
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import Format
@@ -24,6 +25,7 @@ from import_export.forms import ExportForm
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
 
+from newsroom.history.diff import words_diff
 from newsroom.imports.engine import Report, Spec
 from newsroom.imports.exports import export_rows
 from newsroom.imports.limits import Limits
@@ -121,18 +123,43 @@ IMPORT_FORMATS = [SpreadsheetFormat, Utf8Csv, ThaiExcelCsv, UnicodeText, Xlsx, J
 EXPORT_FORMATS = [SpreadsheetFormat, Xlsx, Json]
 
 
+# Past this many characters, a changed cell shows its start; the whole diff opens on a click.
+LONG_CELL = 160
+
+
+def _shown(value) -> str:
+    if value in (None, "", [], ()):
+        return "∅"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _changed_cell(header: str, old, new) -> str:
+    """The words removed and added (Thai cut into words, as the history's diff does)."""
+    old, new = _shown(old), _shown(new)
+    diff = words_diff(header.endswith("_th"), old, new)
+    if max(len(old), len(new)) <= LONG_CELL:
+        return diff
+    return format_html("<details><summary>{}</summary>{}</details>", Truncator(new).chars(80), diff)
+
+
 def _diff(outcome, headers: list[str]) -> list[str]:
     if outcome.action != "updated":
         return ["" for _header in headers]
     cells = []
     for header in headers:
         key = next((k for k in outcome.changes if k == header or k == f"{header}_id"), None)
-        if key is None:
-            cells.append("")
-        else:
-            old, new = outcome.changes[key]
-            cells.append(format_html("<del>{}</del> → <ins>{}</ins>", old or "∅", new or "∅"))
+        cells.append("" if key is None else _changed_cell(header, *outcome.changes[key]))
     return cells
+
+
+def column_label(spec: Spec, name: str) -> str:
+    """A file column's name as the admin says it (the model field's label), else the name."""
+    try:
+        return capfirst(spec.model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 class FileError(Error):
@@ -149,6 +176,7 @@ def result_from_report(report: Report, spec: Spec) -> Result:
     """The stock admin's preview of our report: new, updated (with a diff), unchanged, invalid."""
     result = Result()
     result.diff_headers = spec.headers
+    result.diff_labels = [(name, column_label(spec, name)) for name in spec.headers]
     by_row: dict[int, dict[str, list[str]]] = {}
     for error in report.errors:
         by_row.setdefault(error.row, {}).setdefault(error.column, []).append(error.message)
@@ -219,6 +247,8 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     export_formats = EXPORT_FORMATS
     export_form_class = ExportForm  # the columns are a contract: no per-field choice
     tmp_storage_class = UploadStorage
+    import_template_name = "newsroom/admin/import.html"  # labelled, readable preview
+    export_template_name = "newsroom/admin/export.html"
     spec_name = ""
 
     def has_import_permission(self, request):

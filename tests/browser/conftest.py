@@ -100,3 +100,15 @@ def page(new_page):
 def phone_page(new_page):
     """A 390 px wide phone with a touch screen."""
     return new_page(**PHONE)
+
+
+ADMIN_PASSWORD = "a-long-test-passphrase"
+
+
+def sign_in(page, base_url, username, then="/admin/"):
+    """Through the admin's sign-in form, as a person does; then on ``then``."""
+    page.goto(f"{base_url}/admin/login/?next={then}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", ADMIN_PASSWORD)
+    with page.expect_navigation():
+        page.click("#login-form input[type=submit]")

@@ -48,10 +48,10 @@ def test_editor_opens_list_add_and_change_pages_of_every_model(editor_client, mo
     response = editor_client.get(_url(model, "change", obj.pk))
     assert response.status_code == 200
     html = response.content.decode()
-    for field in translated_fields(model):  # both languages, in modeltranslation's tabs
+    for field in translated_fields(model):  # both languages, behind the language switch
         assert f'name="{field}_th"' in html and f'name="{field}_en"' in html
-    assert "modeltranslation/js/tabbed_translation_fields.js" in html
-    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html and "googleapis" not in html
+    assert 'id="language-switch"' in html and "/static/newsroom/js/admin-form.js" in html
+    assert "googleapis" not in html and "jquery-ui" not in html
 
 
 @pytest.mark.parametrize("model", EDITORIAL_MODELS, ids=lambda m: m._meta.label)

@@ -2,12 +2,15 @@
 
 import os
 import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from newsroom.models import ImportRecord
+from newsroom.models import ImportRecord, Source
 from tests.forms import form_data
 from timeline.models import Event
 
@@ -35,11 +38,9 @@ def upload(client, content, name="events.csv", format_index=0):
     return client.post("/admin/timeline/event/import/", data, headers={"accept-language": "en"})
 
 
-def test_changelist_shows_import_export_buttons_beside_the_language_tabs(editor_client):
+def test_changelist_shows_import_export_buttons(editor_client):
     html = editor_client.get("/admin/timeline/event/").content.decode()
     assert "/admin/timeline/event/import/" in html and "/admin/timeline/event/export/" in html
-    change = editor_client.get(f"/admin/timeline/event/{Event.objects.first().pk}/change/")
-    assert "tabbed_translation_fields.js" in change.content.decode()
 
 
 def test_preview_then_confirm_writes_exactly_what_was_previewed(editor_client):
@@ -342,3 +343,53 @@ def test_a_failed_background_import_is_retried_from_the_imports_list(
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     record.refresh_from_db()
     assert record.state == "done" and Event.objects.filter(slug="retried-row").exists()
+
+
+def test_the_preview_labels_its_columns_marks_changed_cells_and_folds_long_texts(editor_client):
+    event = Event.objects.get(slug="korean-war-with-soviet-backing")
+    longer = event.summary_th + " ต่อมาสหภาพโซเวียตส่งนักบินเข้าร่วมรบอย่างลับ ๆ" * 3
+    content = (
+        f"slug,date,title_th,summary_th\r\n{event.slug},{event.date},{event.title_th},{longer}\r\n"
+    )
+    html = upload(editor_client, content.encode()).content.decode()
+    # The column's label in the admin's language (English here), its name in the file below.
+    assert '<th scope="col">Title [th]<br><code>title_th</code></th>' in html
+    assert '<th scope="col">What happens</th>' in html  # no empty heading
+    changed = re.findall(
+        r'<td class="changed"><div class="import-cell">(.*?)</div></td>', html, re.S
+    )
+    assert len(changed) == 1  # the summary only: the title and the date are the same
+    summary, full = re.search(
+        r"<details><summary>(.*?)</summary>(.*)</details>", changed[0], re.S
+    ).groups()
+    assert summary.endswith("…") and len(summary) < len(longer) / 2
+    assert "<ins>" in full and "สหภาพโซเวียต" in full
+    assert 'class="import-preview-scroll"' in html  # wide tables scroll inside the page
+
+
+def test_the_imports_list_filters_by_kind_user_and_state_and_shows_bangkok_time(
+    editor_client, editor
+):
+    confirm = _confirm_data(upload(editor_client, CSV).content.decode())
+    editor_client.post("/admin/timeline/event/process_import/", confirm)
+    record = ImportRecord.objects.get(state="done")
+    record.started_at = record.started_at.replace(hour=23, minute=30, tzinfo=UTC)
+    record.save()
+    ImportRecord.objects.create(  # another kind, by another editor
+        model=ContentType.objects.get_for_model(Source),
+        user=get_user_model().objects.create_user("another-editor"),
+    )
+    html = editor_client.get("/admin/newsroom/importrecord/", headers={"accept-language": "en"})
+    html = html.content.decode()
+    assert "By kind of content" in html and "By user" in html and "By state" in html
+    assert "By of" not in html and "By by" not in html
+    kinds = re.search(r"By kind of content.*?</ul>", html, re.S).group(0)
+    assert (
+        "Events" in kinds
+        and "Sources" in kinds
+        and "session" not in kinds.lower()
+        and "version" not in kinds.lower()
+    )
+    # 23:30 UTC is 06:30 the next morning in Bangkok, as the history says it.
+    local = record.started_at.astimezone(ZoneInfo("Asia/Bangkok"))
+    assert f"{local:%Y-%m-%d} 06:30" in html and "23:30" not in html

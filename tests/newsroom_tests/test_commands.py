@@ -43,7 +43,10 @@ def test_create_editor_prints_a_generated_password_once_and_it_works(client):
     password = out.split("not stored anywhere): ")[1].strip()
     user = get_user_model().objects.get(username="nok")
     assert user.is_staff and not user.is_superuser and user.check_password(password)
-    assert user.has_perm("timeline.change_event") and not user.has_perm("auth.add_user")
+    assert user.has_perm("timeline.change_event")
+    # A chief editor (the default role) keeps colleagues' accounts, never the roles' rights.
+    assert user.has_perm("auth.add_user") and not user.has_perm("auth.change_group")
+    assert not user.has_perm("auth.delete_user") and not user.has_perm("auth.add_permission")
     assert client.login(username="nok", password=password)
 
 
