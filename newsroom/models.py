@@ -102,6 +102,10 @@ class CleanedTextModel(models.Model):
         }
         return {**cleaned, **cls.derived(cleaned)}
 
+    # The fields ``derived`` reads: a row updated by a file without some of them derives its
+    # values from the stored ones (newsroom.imports.engine).
+    DERIVED_FROM: tuple[str, ...] = ()
+
     @classmethod
     def derived(cls, values: dict) -> dict:
         """Values computed from others on the same row (an event's date bounds)."""

@@ -12,7 +12,7 @@ from newsroom.held import HeldRowsFormSet
 from newsroom.translations.filters import MissingTranslationFilter
 from newsroom.workflow.services import source_removal_error
 from timeline import services
-from timeline.dates import decade_edtf, parse_fuzzy_date
+from timeline.dates import SORT_FIRST, SORT_LAST, decade_edtf, parse_fuzzy_date
 from timeline.forms import CitationForm, EraForm, EventForm, TopicForm
 from timeline.labels import date_label
 from timeline.models import Citation, Era, Event, Topic
@@ -127,6 +127,7 @@ class EventAdmin(EditorialAdmin):
                     "date",
                     ("start_qualifier", "end_qualifier"),
                     "display_date",
+                    "sorts_as",
                     "derived_date",
                 )
             },
@@ -170,8 +171,8 @@ class EventAdmin(EditorialAdmin):
             obj.date_label("th"),
             obj.date_label("en"),
             _("sorts as"),
-            obj.date_start or "…",
-            obj.date_end or "…",
+            obj.sort_start if obj.sort_start != SORT_FIRST else "…",
+            obj.sort_end if obj.sort_end != SORT_LAST else "…",
         )
 
 

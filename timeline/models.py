@@ -121,6 +121,15 @@ class Event(PublishableModel):
         blank=True,
         help_text=_("Leave empty to use the generated label; fill to say it better."),
     )
+    sorts_as = models.CharField(
+        _("sorts as (EDTF)"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Where the timeline places the event, if not where its date says: an EDTF date "
+            "such as 2025-08 (the date as shown does not change). Empty: by its date."
+        ),
+    )
     # Derived from `date` on save: what sorting and range filters use.
     date_start = models.DateField(_("earliest date"), null=True, editable=False, db_index=True)
     date_end = models.DateField(_("latest date"), null=True, editable=False, db_index=True)
@@ -189,9 +198,12 @@ class Event(PublishableModel):
     def get_absolute_url(self):
         return reverse("timeline:event-detail", kwargs={"slug": self.slug})
 
+    DERIVED_FROM = ("date", "sorts_as")
+
     @classmethod
     def derived(cls, values: dict) -> dict:
-        """The date's bounds and precisions, from the EDTF string (what sorting uses)."""
+        """The date's bounds and precisions, from the EDTF string, and where the event sorts
+        (by its ``sorts_as`` if an editor gave one, else by its date)."""
         if "date" not in values:
             return {}
         text = (values["date"] or "").strip()
@@ -199,18 +211,25 @@ class Event(PublishableModel):
             fuzzy = parse_fuzzy_date(text)
         except ValidationError as error:
             raise ValidationError({"date": error.messages}) from error
+        placed = sort_position(fuzzy)
+        if placement := (values.get("sorts_as") or "").strip():
+            try:
+                placed = sort_position(parse_fuzzy_date(placement))
+            except ValidationError as error:
+                raise ValidationError({"sorts_as": error.messages}) from error
         return {
             "date": text,
             "date_start": fuzzy.lower,
             "date_end": fuzzy.upper,
-            **dict(zip(("sort_start", "sort_end"), sort_position(fuzzy), strict=True)),
+            **dict(zip(("sort_start", "sort_end"), placed, strict=True)),
             "start_precision": fuzzy.start.precision if fuzzy.start else "",
             "end_precision": fuzzy.end.precision if fuzzy.end else "",
         }
 
     def clean(self):
         super().clean()
-        type(self).derived({"date": self.date})  # a date that is not EDTF: the field's error
+        # A date that is not EDTF: the field's error.
+        type(self).derived({"date": self.date, "sorts_as": self.sorts_as})
 
     def prepare(self) -> None:
         super().prepare()

@@ -354,6 +354,7 @@ class Importer:
             if old is None:
                 creates.append((number, values, relations))
             else:
+                self._derived_with_stored(old, values)
                 self._classify(number, old, values, relations, current, updates)
         moves = self._status_moves(creates, updates)
         self.report.created += len(creates)
@@ -426,8 +427,21 @@ class Importer:
                 names.append(column.name)
         return list(dict.fromkeys(names))
 
+    def _kept_inputs(self) -> list[str]:
+        """The fields the model derives values from that the file does not carry (an event's
+        ``sorts_as``): an updated row keeps its stored ones, and derives from them."""
+        names = self._value_names()
+        return [name for name in self.spec.model.DERIVED_FROM if name not in names]
+
     def _existing(self, slugs: list[str]):
-        return self.spec.model.objects.filter(slug__in=slugs).values(*self._value_names())
+        names = [*self._value_names(), *self._kept_inputs()]
+        return self.spec.model.objects.filter(slug__in=slugs).values(*names)
+
+    def _derived_with_stored(self, old: dict, values: dict) -> None:
+        """Derive an updated row's values with its stored inputs for what the file lacks."""
+        kept = {name: old[name] for name in self._kept_inputs()}
+        if kept and any(old[name] for name in kept):
+            values.update(self.spec.model.derived({**kept, **values}))
 
     def _self_references(self) -> list[str]:
         return [
