@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Replace
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -42,6 +41,7 @@ _BREAK = re.compile(f"[ {SEPARATOR}]")
 Kind = SearchEntry.Kind
 MODELS = {Kind.EVENT: Event, Kind.SOURCE: Source, Kind.PERSON: Person}
 KINDS = {model: kind for kind, model in MODELS.items()}
+LATIN_LANGUAGE = "en"
 
 
 # Segmentation
@@ -85,13 +85,37 @@ def _others(obj, names: Iterable[str], language: str) -> list[str]:
     return [getattr(obj, f"{n}_{code}") or "" for code in other_languages(language) for n in names]
 
 
+def _latin(obj, names: Iterable[str], language: str) -> list[str]:
+    """On a page in another language, the item's English text too: a Latin-script name
+    ("Kursk") finds on the Thai page the items it finds on the English one."""
+    if language == LATIN_LANGUAGE:
+        return []
+    return [getattr(obj, f"{n}_{LATIN_LANGUAGE}") or "" for n in names]
+
+
+def aliases(item) -> list[str]:
+    """An item's other spellings, one a line (people and topics: ``aliases``)."""
+    return [
+        line.strip() for line in (getattr(item, "aliases", "") or "").splitlines() if line.strip()
+    ]
+
+
+def _names(item, language: str) -> list[str]:
+    return [_tr(item, "name", language), *aliases(item)]
+
+
 def _event_entry(event: Event, language: str) -> SearchEntry:
     related = [event.era, *event.topics.all(), *event.people.all()]
-    names = [_tr(item, "name", language) for item in related if item]
+    names = [name for item in related if item for name in _names(item, language)]
     return SearchEntry(
         title=_joined(_tr(event, "title", language)),
         body=_joined(_tr(event, "summary", language), _tr(event, "body", language)),
-        extra=_joined(event.date, *names, *_others(event, ["title"], language)),
+        extra=_joined(
+            event.date,
+            *names,
+            *_others(event, ["title"], language),
+            *_latin(event, ["summary", "body"], language),
+        ),
         date_start=event.date_start,
         date_end=event.date_end,
     )
@@ -101,7 +125,12 @@ def _source_entry(source: Source, language: str) -> SearchEntry:
     return SearchEntry(
         title=_joined(_tr(source, "title", language)),
         body=_joined(_tr(source, "summary", language), source.full_text),
-        extra=_joined(source.publisher, source.author, *_others(source, ["title"], language)),
+        extra=_joined(
+            source.publisher,
+            source.author,
+            *_others(source, ["title"], language),
+            *_latin(source, ["summary"], language),
+        ),
     )
 
 
@@ -109,7 +138,11 @@ def _person_entry(person: Person, language: str) -> SearchEntry:
     return SearchEntry(
         title=_joined(_tr(person, "name", language)),
         body=_joined(_tr(person, "role", language), _tr(person, "description", language)),
-        extra=_joined(*_others(person, ["name", "role"], language)),
+        extra=_joined(
+            *aliases(person),
+            *_others(person, ["name", "role"], language),
+            *_latin(person, ["description"], language),
+        ),
     )
 
 
@@ -202,6 +235,50 @@ def on_content_changed(sender, pks=None, bulk=False, **kwargs) -> None:
 
 
 # Searching
+#
+# A query is parts an item must all match: each word typed (a Thai run typed without
+# spaces is one part) and each phrase in quotes. A part may be written several ways: a
+# word or phrase that is one of a person's or topic's other spellings (``aliases``) stands
+# for all of that name's spellings. Two indexes answer, best first:
+#   1. the word index (full text, ranked): the part's words as words (a phrase: next to
+#      each other; the last typed word may be the start of a word);
+#   2. the substring index (trigrams), for the rest: the part's letters anywhere, even
+#      inside a longer word (ทหาร in ทางทหาร, คูร์สก์ as คูรสก์: the thanthakhat is left
+#      out on both sides). Always for Thai, whose compounds hide words; for a query in
+#      Latin script only when the words find nothing ("onsan" for Wonsan).
+
+THANTHAKHAT = "\u0e4c"
+MIN_SUBSTRING = 3  # the trigram indexes find nothing shorter
+_FOLD = str.maketrans("", "", SEPARATOR + THANTHAKHAT)
+_QUOTED = re.compile(r'"([^"]*)"?')  # an unclosed quote runs to the end
+
+
+def fold(text: str) -> str:
+    """Text as the substring index holds it: lower case, no separators, no thanthakhat."""
+    return " ".join(text.lower().translate(_FOLD).split())
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One way to write a part of the query."""
+
+    words: tuple[str, ...]  # as the word index holds them: segmented, lower case
+    text: str  # as the substring index holds it (``fold``)
+    phrase: bool  # the words next to each other, the last one whole
+
+    @classmethod
+    def of(cls, text: str, *, phrase: bool) -> "Spelling":
+        words = _WORD.findall(segment(text).lower())[:MAX_TERMS]
+        return cls(tuple(dict.fromkeys(words) if not phrase else words), fold(text), phrase)
+
+
+@dataclass(frozen=True)
+class Part:
+    spellings: tuple[Spelling, ...]
+
+    @property
+    def is_thai(self) -> bool:
+        return any(_THAI_RUN.search(spelling.text) for spelling in self.spellings)
 
 
 @dataclass
@@ -212,12 +289,17 @@ class Query:
     person: str = ""
     year_from: int | None = None
     year_to: int | None = None
-    terms: list[str] = field(init=False)  # the words looked for, cleaned and segmented
+    parts: list[Part] = field(init=False)
 
     def __post_init__(self):
         self.text = clean_text(self.text[:MAX_QUERY_LENGTH])
-        words = _WORD.findall(segment(self.text).lower())
-        self.terms = list(dict.fromkeys(words))[:MAX_TERMS]
+        self.parts = _with_aliases(_parts(self.text), self.text)
+
+    @property
+    def terms(self) -> list[str]:
+        """Every word looked for, once."""
+        words = (word for part in self.parts for s in part.spellings for word in s.words)
+        return list(dict.fromkeys(words))
 
     @property
     def filters_events(self) -> bool:
@@ -225,7 +307,53 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not self.terms and not self.filters_events
+        return not self.parts and not self.filters_events
+
+
+def _parts(text: str) -> list[Part]:
+    """The parts typed: words (what ``_WORD`` finds in the text as typed) and phrases."""
+    spellings, position = [], 0
+    for match in _QUOTED.finditer(text):
+        spellings += [
+            Spelling.of(word, phrase=False)
+            for word in _WORD.findall(text[position : match.start()])
+        ]
+        spellings.append(Spelling.of(match.group(1), phrase=True))
+        position = match.end()
+    spellings += [Spelling.of(word, phrase=False) for word in _WORD.findall(text[position:])]
+    unique = dict.fromkeys(spelling for spelling in spellings if spelling.words)
+    return [Part((spelling,)) for spelling in unique][:MAX_TERMS]
+
+
+def _with_aliases(parts: list[Part], text: str) -> list[Part]:
+    """A part, or the whole query, that is another spelling of a name stands for all the
+    name's spellings (one query on people, one on topics: the items that have any)."""
+    if not parts:
+        return parts
+    whole = fold(text.replace('"', " "))
+    wanted = {whole} | {part.spellings[0].text for part in parts}
+    groups = _alias_groups(wanted)
+    if whole in groups and len(parts) > 1:
+        return [Part((Spelling.of(whole, phrase=True), *groups[whole]))]
+    return [Part((part.spellings[0], *groups.get(part.spellings[0].text, ()))) for part in parts]
+
+
+def _alias_groups(wanted: set[str]) -> dict[str, tuple[Spelling, ...]]:
+    """For each of these folded texts that is an alias: its item's names and aliases."""
+    condition = Q()
+    for text in wanted:
+        condition |= Q(aliases__icontains=text)
+    groups: dict[str, list[Spelling]] = defaultdict(list)
+    for model in (Person, Topic):
+        for item in model.objects.exclude(aliases="").filter(condition):
+            names = [getattr(item, f"name_{code}") or "" for code in LANGUAGE_CODES]
+            spellings = [name for name in [*names, *aliases(item)] if name]
+            for alias in aliases(item):
+                if fold(alias) in wanted:
+                    groups[fold(alias)] += [Spelling.of(name, phrase=True) for name in spellings]
+    return {
+        text: tuple(dict.fromkeys(s for s in found if s.words)) for text, found in groups.items()
+    }
 
 
 def _events(query: Query):
@@ -254,66 +382,171 @@ def _public(query: Query) -> Q:
     return events | sources | Q(kind=Kind.PERSON)
 
 
-def _full_text(entries, terms: list[str]):
-    """Entries holding every term (the last one as a prefix), best first."""
+# The word index
+
+
+def _either(alternatives: list[str], separator: str) -> str:
+    return alternatives[0] if len(alternatives) == 1 else f"({separator.join(alternatives)})"
+
+
+def _fts5_query(parts: list[Part]) -> str:
+    """FTS5's syntax: "a b" a phrase, "a"* a prefix, (x OR y), parts side by side: all."""
+    last = parts[-1]
+    found = []
+    for part in parts:
+        alternatives = []
+        for spelling in part.spellings:
+            if spelling.phrase:
+                alternatives.append('"' + " ".join(spelling.words) + '"')
+            else:
+                words = [f'"{word}"' for word in spelling.words]
+                if part is last:
+                    words[-1] += "*"
+                alternatives.append(_either(words, " "))
+        found.append(_either(alternatives, " OR "))
+    return " ".join(found)
+
+
+def _tsquery(parts: list[Part]) -> str:
+    """PostgreSQL's syntax: 'a' <-> 'b' a phrase, 'a':* a prefix, | either, & all."""
+    last = parts[-1]
+    found = []
+    for part in parts:
+        alternatives = []
+        for spelling in part.spellings:
+            words = [f"'{word}'" for word in spelling.words]
+            if not spelling.phrase and part is last:
+                words[-1] += ":*"
+            alternatives.append(_either(words, " <-> " if spelling.phrase else " & "))
+        found.append(_either(alternatives, " | "))
+    return " & ".join(found)
+
+
+FTS = "timeline_searchentry_fts"
+TSVECTOR = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
+
+
+def _words(entries, parts: list[Part]):
+    """Entries holding every part as words, with their score (lower is better)."""
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{term}'" for term in terms) + ":*"
-        matches = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
+        tsquery = _tsquery(parts)
         rank = "ts_rank(timeline_searchentry.search_vector, to_tsquery('simple', %s), 1)"
-        return (
-            entries.filter(RawSQL(matches, [tsquery], output_field=BooleanField()))
-            .annotate(rank=RawSQL(f"-{rank}", [tsquery]))
-            .order_by("rank", "kind", "object_id")
+        return entries.filter(RawSQL(TSVECTOR, [tsquery], output_field=BooleanField())).annotate(
+            score=RawSQL(f"-{rank}", [tsquery], output_field=FloatField())
         )
-    fts = "timeline_searchentry_fts"  # FTS5 needs the MATCH on its own table: a join
+    # FTS5 needs the MATCH on its own table: a join. Weights: title, text, related names.
     return entries.extra(
-        tables=[fts],
-        where=[f"{fts}.rowid = timeline_searchentry.id", f"{fts} MATCH %s"],
-        params=[" ".join(f'"{term}"' for term in terms) + "*"],
-        select={"rank": f"bm25({fts}, 10.0, 2.0, 1.0)"},  # title, text, related names
-    ).order_by("rank", "kind", "object_id")
+        tables=[FTS],
+        where=[f"{FTS}.rowid = timeline_searchentry.id", f"{FTS} MATCH %s"],
+        params=[_fts5_query(parts)],
+    ).annotate(score=RawSQL(f"bm25({FTS}, 10.0, 2.0, 1.0)", [], output_field=FloatField()))
 
 
-# The same expression as the trigram index of migration 0004 (PostgreSQL).
-TRIGRAM_TEXT = (
-    "translate(timeline_searchentry.title || ' ' || timeline_searchentry.body, chr(8203), '')"
-)
+def _with_words(entries, parts: list[Part], *, negated: bool = False):
+    """Entries holding (``negated``: not holding) these parts as words, unranked."""
+    if connection.vendor == "postgresql":
+        condition = RawSQL(TSVECTOR, [_tsquery(parts)], output_field=BooleanField())
+        return entries.exclude(condition) if negated else entries.filter(condition)
+    subquery = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+    where = f"timeline_searchentry.id {'NOT IN' if negated else 'IN'} ({subquery})"
+    return entries.extra(where=[where], params=[_fts5_query(parts)])
+
+
+# The substring index (migration 0008): the same folded text on both databases.
+
+GRAMS = "timeline_searchentry_grams"
+SUBSTRING_TEXT = {
+    "postgresql": "translate(timeline_searchentry.title || ' ' || timeline_searchentry.body"
+    " || ' ' || timeline_searchentry.extra, chr(8203) || chr(3660), '')",
+    "sqlite": "replace(replace(timeline_searchentry.title || ' ' || timeline_searchentry.body"
+    " || ' ' || timeline_searchentry.extra, char(8203), ''), char(3660), '')",
+}
 
 
 @functools.cache
-def _has_trigram_index(database: str) -> bool:
-    """Whether migration 0004 could make the trigram index (once per database name)."""
+def _has_substring_index(vendor: str, database: str) -> bool:
+    """Whether migration 0008 (0004) could make it (once per database)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'timeline_searchentry_trigram'")
+        if vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = 'timeline_searchentry_trigram'"
+            )
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [GRAMS])
         return cursor.fetchone() is not None
 
 
-def fallback_terms(query: Query) -> list[str]:
-    """What a substring search looks for: the words as typed, three letters or more."""
-    return [word for word in _WORD.findall(query.text.lower()) if len(word) >= 3][:MAX_TERMS]
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-def _substring(entries, terms: list[str]):
-    """Entries whose title or text contains every term, even inside a word (Thai compounds)."""
-    if connection.vendor == "postgresql":
-        if not _has_trigram_index(connection.settings_dict["NAME"]):
-            return entries.none()
-        for term in terms:
-            entries = entries.filter(
-                RawSQL(f"{TRIGRAM_TEXT} ILIKE %s", [f"%{term}%"], output_field=BooleanField())
-            )
-    else:
-        entries = entries.alias(
-            plain=Replace(
-                Concat("title", Value(" "), "body", output_field=TextField()),
-                Value(SEPARATOR),
-                Value(""),
-                output_field=TextField(),
-            )
+def substring_texts(part: Part) -> tuple[str, ...]:
+    """What the substring index looks for of a part: its spellings long enough for it."""
+    return tuple(dict.fromkeys(s.text for s in part.spellings if len(s.text) >= MIN_SUBSTRING))
+
+
+def _substrings(entries, texts: list[tuple[str, ...]]):
+    """Entries whose title, text or related names contain every part, even inside a word."""
+    vendor = connection.vendor
+    indexed = _has_substring_index(vendor, connection.settings_dict["NAME"])
+    if vendor == "sqlite" and indexed:
+        match = " AND ".join(
+            _either(['"' + text.replace('"', '""') + '"' for text in part], " OR ")
+            for part in texts
         )
-        for term in terms:
-            entries = entries.filter(plain__icontains=term)
-    return entries.order_by("kind", "object_id")
+        subquery = f"SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s"
+        return entries.extra(where=[f"timeline_searchentry.id IN ({subquery})"], params=[match])
+    if vendor == "postgresql" and not indexed:
+        return entries.none()  # no trigrams in this database's locale: a full scan each time
+    like = "ILIKE" if vendor == "postgresql" else "LIKE"  # SQLite's LIKE ignores ASCII case
+    for part in texts:
+        condition = Q()
+        for text in part:
+            sql = f"{SUBSTRING_TEXT[vendor]} {like} %s ESCAPE '\\'"
+            condition |= Q(RawSQL(sql, [_like(text)], output_field=BooleanField()))
+        entries = entries.filter(condition)
+    return entries
+
+
+class Results:
+    """The entries found, best first, read a page at a time: what the paginator slices.
+    The word index's matches by their score, then the substring index's others."""
+
+    def __init__(self, tiers):
+        selects, self.params = [], []
+        for tier, entries in enumerate(tiers):
+            columns = entries.order_by().values_list("id", "kind", "object_id", "score")
+            sql, params = columns.query.sql_with_params()
+            selects.append(
+                f"SELECT id, kind, object_id, score, {tier} AS tier FROM ({sql}) AS tier{tier}"
+            )
+            self.params += params
+        self.sql = " UNION ALL ".join(selects)
+
+    @functools.cached_property
+    def _count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS found", self.params)
+            return cursor.fetchone()[0]
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        order = "ORDER BY tier, score, kind, object_id"
+        limit = f"LIMIT {int(stop - start)} OFFSET {int(start)}" if stop is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM ({self.sql}) AS found {order} {limit}", self.params)
+            ids = [row[0] for row in cursor.fetchall()]
+        entries = SearchEntry.objects.in_bulk(ids)
+        return [entries[pk] for pk in ids if pk in entries]
 
 
 def search_entries(*, query: Query, language: str):
@@ -322,29 +555,45 @@ def search_entries(*, query: Query, language: str):
     if query.is_empty:
         return SearchEntry.objects.none(), None
     entries = SearchEntry.objects.filter(_public(query), language=language)
-    if not query.terms:
+    if not query.parts:
         order = (F("date_start").asc(nulls_first=True), "date_end", "object_id")
         return entries.order_by(*order), None
-    found = _full_text(entries, query.terms)
-    terms = fallback_terms(query)
-    if terms and not found.exists():
-        return _substring(entries, terms), _substring_pattern(terms)
-    return found, _word_pattern(query.terms)
+    words = _words(entries, query.parts)
+    substrings = [texts for part in query.parts if (texts := substring_texts(part))]
+    pattern = _pattern(query.parts, substrings=bool(substrings))
+    if not substrings:
+        return Results([words]), pattern
+    others = _substrings(entries, substrings).annotate(score=Value(0.0, output_field=FloatField()))
+    if short := [part for part in query.parts if not substring_texts(part)]:
+        others = _with_words(others, short)  # too short for trigrams: as words
+    if any(part.is_thai for part in query.parts):
+        return Results([words, _with_words(others, query.parts, negated=True)]), pattern
+    if words.exists():  # Latin script: parts of words only when no word matches
+        return Results([words]), _pattern(query.parts, substrings=False)
+    return Results([others]), pattern
 
 
 # Showing results
 
 
-def _word_pattern(terms: list[str]) -> re.Pattern:
-    """Whole words, the last one as a prefix: what the full-text query matched."""
-    *whole, last = terms
-    words = [*map(re.escape, whole), f"{re.escape(last)}{_WORD_CHAR}*"]
-    return re.compile(f"(?<!{_WORD_CHAR})(?:{'|'.join(words)})(?!{_WORD_CHAR})", re.IGNORECASE)
-
-
-def _substring_pattern(terms: list[str]) -> re.Pattern:
-    words = [f"{SEPARATOR}?".join(map(re.escape, term)) for term in terms]
-    return re.compile("|".join(words), re.IGNORECASE)
+def _pattern(parts: list[Part], *, substrings: bool) -> re.Pattern:
+    """What matched, to mark: Thai and (when looked for) parts of words as letters in a
+    row, separators and thanthakhat allowed between them; Latin words as whole words, the
+    last typed one as a prefix."""
+    found = []
+    last = parts[-1]
+    for part in parts:
+        for spelling in part.spellings:
+            if substrings or _THAI_RUN.search(spelling.text):
+                letters = [r"\s+" if c == " " else re.escape(c) for c in spelling.text]
+                found.append(f"[{SEPARATOR}{THANTHAKHAT}]*".join(letters) + f"{THANTHAKHAT}?")
+            else:
+                words = list(map(re.escape, spelling.words))
+                if part is last and not spelling.phrase:
+                    words[-1] += f"{_WORD_CHAR}*"
+                found.append(f"(?<!{_WORD_CHAR})" + r"\W+".join(words) + f"(?!{_WORD_CHAR})")
+    found.sort(key=len, reverse=True)
+    return re.compile("|".join(found), re.IGNORECASE)
 
 
 def highlight(text: str, pattern: re.Pattern | None) -> str:
