@@ -101,7 +101,8 @@ def aliases(item) -> list[str]:
 
 
 def _names(item, language: str) -> list[str]:
-    return [_tr(item, "name", language), *aliases(item)]
+    """A related era's, topic's or person's names that an event's entry holds."""
+    return [_tr(item, "name", language), *aliases(item), *_latin(item, ["name"], language)]
 
 
 def _event_entry(event: Event, language: str) -> SearchEntry:
@@ -265,11 +266,13 @@ class Spelling:
     words: tuple[str, ...]  # as the word index holds them: segmented, lower case
     text: str  # as the substring index holds it (``fold``)
     phrase: bool  # the words next to each other, the last one whole
+    typed: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, text: str, *, phrase: bool) -> "Spelling":
         words = _WORD.findall(segment(text).lower())[:MAX_TERMS]
-        return cls(tuple(dict.fromkeys(words) if not phrase else words), fold(text), phrase)
+        unique = tuple(dict.fromkeys(words) if not phrase else words)
+        return cls(unique, fold(text), phrase, " ".join(text.split()))
 
 
 @dataclass(frozen=True)
@@ -326,31 +329,33 @@ def _parts(text: str) -> list[Part]:
 
 
 def _with_aliases(parts: list[Part], text: str) -> list[Part]:
-    """A part, or the whole query, that is another spelling of a name stands for all the
-    name's spellings (one query on people, one on topics: the items that have any)."""
+    """A part, or the whole query, that is a name of a person or topic (in any language)
+    or one of its other spellings (``aliases``) stands for all of them."""
     if not parts:
         return parts
-    whole = fold(text.replace('"', " "))
-    wanted = {whole} | {part.spellings[0].text for part in parts}
-    groups = _alias_groups(wanted)
-    if whole in groups and len(parts) > 1:
-        return [Part((Spelling.of(whole, phrase=True), *groups[whole]))]
+    whole = Spelling.of(text.replace('"', " "), phrase=True)
+    groups = _name_groups([whole, *(part.spellings[0] for part in parts)])
+    if whole.text in groups and len(parts) > 1:
+        return [Part((whole, *groups[whole.text]))]
     return [Part((part.spellings[0], *groups.get(part.spellings[0].text, ()))) for part in parts]
 
 
-def _alias_groups(wanted: set[str]) -> dict[str, tuple[Spelling, ...]]:
-    """For each of these folded texts that is an alias: its item's names and aliases."""
+def _name_groups(typed: list[Spelling]) -> dict[str, tuple[Spelling, ...]]:
+    """For each of these that names a person or topic: all the spellings of its name (one
+    query on people, one on topics)."""
     condition = Q()
-    for text in wanted:
-        condition |= Q(aliases__icontains=text)
+    for spelling in typed:
+        condition |= Q(aliases__icontains=spelling.typed)
+        for code in LANGUAGE_CODES:
+            condition |= Q(**{f"name_{code}__iexact": spelling.typed})
+    wanted = {spelling.text for spelling in typed}
     groups: dict[str, list[Spelling]] = defaultdict(list)
     for model in (Person, Topic):
-        for item in model.objects.exclude(aliases="").filter(condition):
+        for item in model.objects.filter(condition):
             names = [getattr(item, f"name_{code}") or "" for code in LANGUAGE_CODES]
             spellings = [name for name in [*names, *aliases(item)] if name]
-            for alias in aliases(item):
-                if fold(alias) in wanted:
-                    groups[fold(alias)] += [Spelling.of(name, phrase=True) for name in spellings]
+            for text in wanted & {fold(spelling) for spelling in spellings}:
+                groups[text] += [Spelling.of(name, phrase=True) for name in spellings]
     return {
         text: tuple(dict.fromkeys(s for s in found if s.words)) for text, found in groups.items()
     }
@@ -513,7 +518,8 @@ class Results:
     """The entries found, best first, read a page at a time: what the paginator slices.
     The word index's matches by their score, then the substring index's others."""
 
-    def __init__(self, tiers):
+    def __init__(self, tiers, *, whole_words: bool = True):
+        self.whole_words = whole_words  # the first tier's matches are whole words
         selects, self.params = [], []
         for tier, entries in enumerate(tiers):
             columns = entries.order_by().values_list("id", "kind", "object_id", "score")
@@ -543,10 +549,14 @@ class Results:
         order = "ORDER BY tier, score, kind, object_id"
         limit = f"LIMIT {int(stop - start)} OFFSET {int(start)}" if stop is not None else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM ({self.sql}) AS found {order} {limit}", self.params)
-            ids = [row[0] for row in cursor.fetchall()]
-        entries = SearchEntry.objects.in_bulk(ids)
-        return [entries[pk] for pk in ids if pk in entries]
+            cursor.execute(
+                f"SELECT id, tier FROM ({self.sql}) AS found {order} {limit}", self.params
+            )
+            tiers = dict(cursor.fetchall())
+        entries = SearchEntry.objects.in_bulk(list(tiers))
+        for pk, entry in entries.items():
+            entry.whole_words = tiers[pk] == 0 and self.whole_words  # else: inside words
+        return [entries[pk] for pk in tiers if pk in entries]
 
 
 def search_entries(*, query: Query, language: str):
@@ -570,7 +580,7 @@ def search_entries(*, query: Query, language: str):
         return Results([words, _with_words(others, query.parts, negated=True)]), pattern
     if words.exists():  # Latin script: parts of words only when no word matches
         return Results([words]), _pattern(query.parts, substrings=False)
-    return Results([others]), pattern
+    return Results([others], whole_words=False), pattern
 
 
 # Showing results
