@@ -251,7 +251,7 @@ def on_content_changed(sender, pks=None, bulk=False, **kwargs) -> None:
 THANTHAKHAT = "\u0e4c"
 MIN_SUBSTRING = 3  # the trigram indexes find nothing shorter
 _FOLD = str.maketrans("", "", SEPARATOR + THANTHAKHAT)
-_QUOTED = re.compile(r'"([^"]*)"?')  # an unclosed quote runs to the end
+_QUOTED = re.compile('["“”]([^"“”]*)["“”]?')  # an unclosed quote runs to the end
 
 
 def fold(text: str) -> str:
@@ -333,7 +333,7 @@ def _with_aliases(parts: list[Part], text: str) -> list[Part]:
     or one of its other spellings (``aliases``) stands for all of them."""
     if not parts:
         return parts
-    whole = Spelling.of(text.replace('"', " "), phrase=True)
+    whole = Spelling.of(re.sub('["“”]', " ", text), phrase=True)
     groups = _name_groups([whole, *(part.spellings[0] for part in parts)])
     if whole.text in groups and len(parts) > 1:
         return [Part((whole, *groups[whole.text]))]
@@ -394,6 +394,12 @@ def _either(alternatives: list[str], separator: str) -> str:
     return alternatives[0] if len(alternatives) == 1 else f"({separator.join(alternatives)})"
 
 
+def _is_prefix(spelling: Spelling) -> bool:
+    """Whether its last word may be the start of a word (the last typed one, in Latin
+    script: Thai words inside longer ones are the substring index's, ranked after)."""
+    return not spelling.phrase and not _THAI_RUN.search(spelling.words[-1])
+
+
 def _fts5_query(parts: list[Part]) -> str:
     """FTS5's syntax: "a b" a phrase, "a"* a prefix, (x OR y), parts side by side: all."""
     last = parts[-1]
@@ -405,7 +411,7 @@ def _fts5_query(parts: list[Part]) -> str:
                 alternatives.append('"' + " ".join(spelling.words) + '"')
             else:
                 words = [f'"{word}"' for word in spelling.words]
-                if part is last:
+                if part is last and _is_prefix(spelling):
                     words[-1] += "*"
                 alternatives.append(_either(words, " "))
         found.append(_either(alternatives, " OR "))
@@ -420,7 +426,7 @@ def _tsquery(parts: list[Part]) -> str:
         alternatives = []
         for spelling in part.spellings:
             words = [f"'{word}'" for word in spelling.words]
-            if not spelling.phrase and part is last:
+            if part is last and _is_prefix(spelling):
                 words[-1] += ":*"
             alternatives.append(_either(words, " <-> " if spelling.phrase else " & "))
         found.append(_either(alternatives, " | "))
