@@ -256,7 +256,80 @@ def run_queries() -> dict:
                     "ms": round(elapsed * 1000, 1),
                 }
             )
-    return {"rows": rows}
+    events = int(os.environ.get("SEARCH_BENCH_EVENTS") or 0)
+    requests = int(os.environ.get("SEARCH_BENCH_REQUESTS") or 20)
+    return {"rows": rows, "timing": timed_pages(events, requests) if events else None}
+
+
+TIMED = {  # the search page, uncached, at scale: against the event page
+    "thai, common": "เปียงยาง",
+    "thai, inside words": "ทหาร",
+    "thai, two words": "ทหาร เปียงยาง",
+    "thai, rare": "ทุเรียน",
+    "thai, other spelling": "ปูตีน",
+    "latin": "Pyongyang",
+    "latin phrase": '"North Korea"',
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def timed_pages(events: int, requests: int) -> dict:
+    """``events`` generated events imported (the web bench's rows), the index rebuilt, then
+    each page of ``TIMED`` and an event page requested ``requests`` times, uncached."""
+    import csv
+
+    import web_bench
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+
+    from timeline import search
+    from timeline.models import Event
+
+    web_bench.references()
+    path = Path(tempfile.mkdtemp(prefix="search-bench-")) / "events.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, web_bench.import_bench.COLUMNS)
+        writer.writeheader()
+        writer.writerows(web_bench.generated_rows(events))
+    started = time.perf_counter()
+    call_command("import_events", str(path), verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)
+    loaded = time.perf_counter() - started
+    path.unlink()
+    event = Event.objects.published().order_by("pk")[events // 2]
+    urls = {"event page": f"/th/events/{event.slug}/"}
+    urls |= {name: f"/th/search/?q={text}" for name, text in TIMED.items()}
+    figures = {"events": Event.objects.count(), "load seconds": round(loaded)}
+    client = Client()
+    from django.conf import settings
+
+    storages = {  # no collectstatic here: plain static URLs
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(PAGE_CACHE_SECONDS=0, STORAGES=storages):
+        for name, url in urls.items():
+            response = client.get(url)  # warm: the segmenter, the database's cache
+            assert response.status_code == 200, (url, response.status_code)
+            times = []
+            for _request in range(requests):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            count = ""
+            if name in TIMED:
+                query = search.Query(text=TIMED[name])
+                count = search.search_entries(query=query, language="th")[0].count()
+            figures[name] = {
+                "p50 ms": round(percentile(times, 0.5), 1),
+                "p99 ms": round(percentile(times, 0.99), 1),
+                "results": count,
+            }
+    return figures
 
 
 # --- The parent: databases, figures, the table -----------------------------------------
@@ -284,17 +357,21 @@ def drop_postgres(pg_name: str) -> None:
         db.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
-def bench_database(database: str, workdir: Path, pg_name: str) -> dict:
+def bench_database(database: str, workdir: Path, pg_name: str, args) -> dict:
     url = database_url(database, workdir, pg_name)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "PYTHONPATH": str(ROOT),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
         "DJANGO_LOG_LEVEL": "ERROR",
         "DATABASE_URL": url,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
+        "SEARCH_BENCH_EVENTS": str(args.events),
+        "SEARCH_BENCH_REQUESTS": str(args.requests),
+        "IMPORT_MAX_BYTES": str(2**34),
     }
     try:
         process = subprocess.run(
@@ -364,6 +441,19 @@ def report(database: str, rows: list[dict], verbose: bool) -> dict:
     return figures
 
 
+def report_timing(database: str, timing: dict) -> None:
+    print(
+        f"\n{database}, {timing['events']} events (loaded in {timing['load seconds']} s), uncached:"
+    )
+    event = timing["event page"]["p99 ms"]
+    for name, figures in timing.items():
+        if isinstance(figures, dict):
+            print(
+                f"  {name:<22} p50 {figures['p50 ms']:>7.1f} ms  p99 {figures['p99 ms']:>7.1f} ms"
+                f"  {figures['p99 ms'] / event:>5.1f}x the event page  {figures['results']} results"
+            )
+
+
 def same_on_both_pages(rows: list[dict]) -> list[str]:
     """Latin-script queries whose Thai and English pages list different items."""
     pages = {}
@@ -380,6 +470,10 @@ def parse_args():
     parser.add_argument("--pg-database", default=PG_NAME)
     parser.add_argument("--check", action="store_true", help="exit 1 below the targets")
     parser.add_argument("--verbose", action="store_true", help="list missed and extra items")
+    parser.add_argument(
+        "--events", type=int, default=0, help="then time searches with N generated events"
+    )
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
     args = parser.parse_args()
     args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
     unknown = set(args.databases) - {"sqlite", "postgres"}
@@ -399,7 +493,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="search-bench-") as workdir:
         for database in args.databases:
             try:
-                rows = bench_database(database, Path(workdir), args.pg_database)["rows"]
+                result = bench_database(database, Path(workdir), args.pg_database, args)
+                rows = result["rows"]
             except BenchError as error:
                 print(error, file=sys.stderr)
                 return 2
@@ -410,6 +505,8 @@ def main() -> int:
                     failures.append(f"{database}: {name} {figures[name]:.3f} < {target}")
             if differing := same_on_both_pages(rows):
                 print(f"{database}: Thai and English pages differ for {', '.join(differing)}")
+            if timing := result["timing"]:
+                report_timing(database, timing)
     if len(results) == 2:
         sqlite, postgres = results["sqlite"], results["postgres"]
         differ = [
