@@ -3,9 +3,12 @@
 Thai has no spaces between words: text is indexed segmented (PyThaiNLP ``newmm``, a
 zero-width space between words, invisible once shown), after the same cleaning as on
 save; queries are cleaned and segmented the same way. One ``SearchEntry`` per item and
-language holds what that language's page shows; the database's full-text index (FTS5 on
-SQLite, a tsvector on PostgreSQL: migration 0004) ranks it. Items are indexed whatever
-their status; the public filter is applied when searching, so publishing needs no reindex.
+language holds what that language's page shows (and, on pages not in English, the English
+text too, for Latin-script names); the database's full-text index (FTS5 on SQLite, a
+tsvector on PostgreSQL: migration 0004) ranks it, and a trigram index (migration 0008)
+finds Thai words inside longer ones. Items are indexed whatever their status; the public
+filter is applied when searching, so publishing needs no reindex. How a query is read:
+"Searching" below; what it finds, measured against a grep of the seed: bench/search_bench.py.
 """
 
 import datetime
@@ -343,9 +346,10 @@ def _with_aliases(parts: list[Part], text: str) -> list[Part]:
 def _name_groups(typed: list[Spelling]) -> dict[str, tuple[Spelling, ...]]:
     """For each of these that names a person or topic: all the spellings of its name (one
     query on people, one on topics)."""
-    condition = Q()
+    condition = Q(pk__in=[])
     for spelling in typed:
-        condition |= Q(aliases__icontains=spelling.typed)
+        if len(spelling.typed) >= 2:  # a single letter is in every other name
+            condition |= Q(aliases__icontains=spelling.typed)
         for code in LANGUAGE_CODES:
             condition |= Q(**{f"name_{code}__iexact": spelling.typed})
     wanted = {spelling.text for spelling in typed}
