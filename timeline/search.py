@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, FloatField, Q, Value
+from django.db.models import BooleanField, F, FloatField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -253,6 +253,7 @@ def on_content_changed(sender, pks=None, bulk=False, **kwargs) -> None:
 
 THANTHAKHAT = "\u0e4c"
 MIN_SUBSTRING = 3  # the trigram indexes find nothing shorter
+PAGE_SIZE = 20  # results on a page of the search
 _FOLD = str.maketrans("", "", SEPARATOR + THANTHAKHAT)
 _QUOTED = re.compile('["“”]([^"“”]*)["“”]?')  # an unclosed quote runs to the end
 
@@ -486,94 +487,159 @@ def substring_texts(part: Part) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.text for s in part.spellings if len(s.text) >= MIN_SUBSTRING))
 
 
-def _substrings(entries, texts: list[tuple[str, ...]]):
-    """Entries whose title, text or related names contain every part, even inside a word.
-    SQLite: a MATCH on the trigram table. PostgreSQL: ILIKE, which the trigram index serves
-    when the database's LC_CTYPE is UTF-8 (migration 0004); otherwise a scan, slower but
-    finding the same."""
+def _substring_sql(texts: list[tuple[str, ...]]) -> tuple[str, list]:
+    """A condition: the entry's title, text or related names contain every part (one of
+    its spellings), even inside a word. SQLite: a MATCH on the trigram table. PostgreSQL:
+    ILIKE, which the trigram index serves when the database's LC_CTYPE is UTF-8 (migration
+    0004); otherwise a scan, slower but finding the same."""
     if connection.vendor == "sqlite":
         match = " AND ".join(
             _either(['"' + text.replace('"', '""') + '"' for text in part], " OR ")
             for part in texts
         )
-        subquery = f"SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s"
-        return entries.extra(where=[f"timeline_searchentry.id IN ({subquery})"], params=[match])
-    for part in texts:
-        condition = Q()
-        for text in part:
-            sql = f"{SUBSTRING_TEXT} ILIKE %s ESCAPE '\\'"
-            condition |= Q(RawSQL(sql, [_like(text)], output_field=BooleanField()))
-        entries = entries.filter(condition)
-    return entries
+        return f"timeline_searchentry.id IN (SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s)", [
+            match
+        ]
+    like = f"{SUBSTRING_TEXT} ILIKE %s ESCAPE '\\'"
+    sql = " AND ".join("(" + " OR ".join([like] * len(part)) + ")" for part in texts)
+    return f"({sql})", [_like(text) for part in texts for text in part]
 
 
 class Results:
-    """The entries found, best first, read a page at a time: what the paginator slices.
-    The word index's matches by their score, then the substring index's others."""
+    """The entries found, best first (the word index's matches by their score, then those
+    found inside words), read a page at a time: what the paginator counts and slices.
+    ``sql`` selects id, kind, object_id, tier (0: words) and score (lower is better)."""
 
-    def __init__(self, tiers, *, whole_words: bool = True):
-        self.whole_words = whole_words  # the first tier's matches are whole words
-        selects, self.params = [], []
-        for tier, entries in enumerate(tiers):
-            columns = entries.order_by().values_list("id", "kind", "object_id", "score")
-            sql, params = columns.query.sql_with_params()
-            selects.append(
-                f"SELECT id, kind, object_id, score, {tier} AS tier FROM ({sql}) AS tier{tier}"
-            )
-            self.params += params
-        self.sql = " UNION ALL ".join(selects)
+    def __init__(self, sql: str, params: list, *, whole_words: bool = True):
+        self.sql, self.params, self.whole_words = sql, list(params), whole_words
+        self._count, self._rows = None, {}
 
-    @functools.cached_property
-    def _count(self) -> int:
+    @classmethod
+    def of(cls, entries, **kwargs) -> "Results":
+        columns = entries.order_by().values_list("id", "kind", "object_id", "tier", "score")
+        sql, params = columns.query.sql_with_params()
+        return cls(sql, params, **kwargs)
+
+    def _read(self, start: int, stop: int | None) -> list[tuple[int, int]]:
+        """The (id, tier) of these results; the count comes with them (one query)."""
+        if (start, stop) in self._rows:
+            return self._rows[start, stop]
+        order = "ORDER BY tier, score, kind, object_id"
+        limit = f"LIMIT {int(stop - start)} OFFSET {int(start)}" if stop is not None else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS found", self.params)
-            return cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT id, tier, COUNT(*) OVER () FROM ({self.sql}) AS found {order} {limit}",
+                self.params,
+            )
+            rows = cursor.fetchall()
+        if rows:
+            self._count = rows[0][2]
+        elif start == 0:
+            self._count = 0
+        self._rows[start, stop] = [(pk, tier) for pk, tier, _count in rows]
+        return self._rows[start, stop]
+
+    def prefetch(self, *, page: int, size: int) -> None:
+        """Read this page and the count at once (the paginator asks for both)."""
+        if page >= 1:
+            self._read((page - 1) * size, page * size)
 
     def count(self) -> int:
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS found", self.params)
+                self._count = cursor.fetchone()[0]
         return self._count
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
+
+    def _cached(self, start: int, stop: int | None) -> list[tuple[int, int]] | None:
+        for (first, last), rows in self._rows.items():
+            if first == start and (last is None or (stop is not None and stop <= last)):
+                return rows if stop is None else rows[: stop - start]
+        return None
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
-        order = "ORDER BY tier, score, kind, object_id"
-        limit = f"LIMIT {int(stop - start)} OFFSET {int(start)}" if stop is not None else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, tier FROM ({self.sql}) AS found {order} {limit}", self.params
-            )
-            tiers = dict(cursor.fetchall())
+        rows = self._cached(start, stop)
+        tiers = dict(rows if rows is not None else self._read(start, stop))
         entries = SearchEntry.objects.in_bulk(list(tiers))
         for pk, entry in entries.items():
             entry.whole_words = tiers[pk] == 0 and self.whole_words  # else: inside words
         return [entries[pk] for pk in tiers if pk in entries]
 
 
-def search_entries(*, query: Query, language: str):
+def _words_or_substrings(entries, parts: list[Part], texts: list[tuple[str, ...]]) -> Results:
+    """Entries holding every part as words or inside words, in one pass: the word index's
+    matches (tier 0, by score) first."""
+    substring, substring_params = _substring_sql(texts)
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(parts)
+        rank = "ts_rank(timeline_searchentry.search_vector, to_tsquery('simple', %s), 1)"
+        either = f"({substring} OR {TSVECTOR})"
+        return Results.of(
+            entries.filter(
+                RawSQL(either, [*substring_params, tsquery], output_field=BooleanField())
+            ).annotate(
+                tier=RawSQL(f"CASE WHEN {TSVECTOR} THEN 0 ELSE 1 END", [tsquery], IntegerField()),
+                score=RawSQL(
+                    f"CASE WHEN {TSVECTOR} THEN -{rank} ELSE 0 END",
+                    [tsquery, tsquery],
+                    FloatField(),
+                ),
+            )
+        )
+    # The word index's matches read once (FTS5's MATCH and bm25 on its own table).
+    words = (
+        f"WITH words AS MATERIALIZED (SELECT rowid AS rid, bm25({FTS}, 10.0, 2.0, 1.0) AS score"
+        f" FROM {FTS} WHERE {FTS} MATCH %s)"
+    )
+    either = f"({substring} OR timeline_searchentry.id IN (SELECT rid FROM words))"
+    found = entries.extra(where=[either], params=substring_params).values_list(
+        "id", "kind", "object_id"
+    )
+    sql, params = found.order_by().query.sql_with_params()
+    return Results(
+        f"{words} SELECT found.id, found.kind, found.object_id,"
+        " CASE WHEN words.rid IS NULL THEN 1 ELSE 0 END AS tier,"
+        f" COALESCE(words.score, 0.0) AS score FROM ({sql}) AS found"
+        " LEFT JOIN words ON words.rid = found.id",
+        [_fts5_query(parts), *params],
+    )
+
+
+def search_entries(*, query: Query, language: str, page: int = 1):
     """The entries matching ``query`` on pages in ``language``, best first, and the pattern
-    that finds in their text what matched (None when nothing is looked for)."""
+    that finds in their text what matched (None when nothing is looked for). The results
+    of page ``page`` are read with their count."""
     if query.is_empty:
         return SearchEntry.objects.none(), None
     entries = SearchEntry.objects.filter(_public(query), language=language)
     if not query.parts:
         order = (F("date_start").asc(nulls_first=True), "date_end", "object_id")
         return entries.order_by(*order), None
-    words = _words(entries, query.parts)
     substrings = [texts for part in query.parts if (texts := substring_texts(part))]
-    pattern = _pattern(query.parts, substrings=bool(substrings))
-    if not substrings:
-        return Results([words]), pattern
-    others = _substrings(entries, substrings).annotate(score=Value(0.0, output_field=FloatField()))
     if short := [part for part in query.parts if not substring_texts(part)]:
-        others = _with_words(others, short)  # too short for trigrams: as words
-    if any(part.is_thai for part in query.parts):
-        return Results([words, _with_words(others, query.parts, negated=True)]), pattern
-    if words.exists():  # Latin script: parts of words only when no word matches
-        return Results([words]), _pattern(query.parts, substrings=False)
-    return Results([others], whole_words=False), pattern
+        entries_inside = _with_words(entries, short)  # too short for trigrams: as words
+    else:
+        entries_inside = entries
+    if substrings and any(part.is_thai for part in query.parts):
+        found = _words_or_substrings(entries_inside, query.parts, substrings)
+        found.prefetch(page=page, size=PAGE_SIZE)
+        return found, _pattern(query.parts, substrings=True)
+    words = Results.of(_words(entries, query.parts).annotate(tier=Value(0)))
+    words.prefetch(page=page, size=PAGE_SIZE)
+    if not substrings or words.count():  # Latin script: inside words only if no word matches
+        return words, _pattern(query.parts, substrings=False)
+    inside, params = _substring_sql(substrings)
+    others = entries_inside.filter(RawSQL(inside, params, output_field=BooleanField()))
+    others = others.annotate(tier=Value(1), score=Value(0.0, output_field=FloatField()))
+    others = Results.of(others, whole_words=False)
+    others.prefetch(page=page, size=PAGE_SIZE)
+    return others, _pattern(query.parts, substrings=True)
 
 
 # Showing results
