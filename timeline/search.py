@@ -303,12 +303,6 @@ class Query:
         self.parts = _with_aliases(_parts(self.text), self.text)
 
     @property
-    def terms(self) -> list[str]:
-        """Every word looked for, once."""
-        words = (word for part in self.parts for s in part.spellings for word in s.words)
-        return list(dict.fromkeys(words))
-
-    @property
     def filters_events(self) -> bool:
         return bool(self.era or self.topic or self.person or self.year_from or self.year_to)
 
@@ -458,13 +452,12 @@ def _words(entries, parts: list[Part]):
     ).annotate(score=RawSQL(f"bm25({FTS}, 10.0, 2.0, 1.0)", [], output_field=FloatField()))
 
 
-def _with_words(entries, parts: list[Part], *, negated: bool = False):
-    """Entries holding (``negated``: not holding) these parts as words, unranked."""
+def _with_words(entries, parts: list[Part]):
+    """Entries holding these parts as words, unranked."""
     if connection.vendor == "postgresql":
-        condition = RawSQL(TSVECTOR, [_tsquery(parts)], output_field=BooleanField())
-        return entries.exclude(condition) if negated else entries.filter(condition)
+        return entries.filter(RawSQL(TSVECTOR, [_tsquery(parts)], output_field=BooleanField()))
     subquery = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-    where = f"timeline_searchentry.id {'NOT IN' if negated else 'IN'} ({subquery})"
+    where = f"timeline_searchentry.id IN ({subquery})"
     return entries.extra(where=[where], params=[_fts5_query(parts)])
 
 
