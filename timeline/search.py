@@ -572,10 +572,10 @@ def _words_or_substrings(entries, parts: list[Part], texts: list[tuple[str, ...]
     if connection.vendor == "postgresql":
         tsquery = _tsquery(parts)
         rank = "ts_rank(timeline_searchentry.search_vector, to_tsquery('simple', %s), 1)"
-        either = f"({substring} OR {TSVECTOR})"
+        either = f"({TSVECTOR} OR {substring})"  # the cheaper test first
         return Results.of(
             entries.filter(
-                RawSQL(either, [*substring_params, tsquery], output_field=BooleanField())
+                RawSQL(either, [tsquery, *substring_params], output_field=BooleanField())
             ).annotate(
                 tier=RawSQL(f"CASE WHEN {TSVECTOR} THEN 0 ELSE 1 END", [tsquery], IntegerField()),
                 score=RawSQL(
