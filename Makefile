@@ -22,7 +22,7 @@ fi; \
 $(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv==$(UV_VERSION)
 endef
 
-.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web bench-faults wrk lint format check-migrations messages clean
+.PHONY: help install run check-port setup serve test test-postgres chromium check-messages bench-import bench-web bench-search bench-faults wrk lint format check-migrations messages clean
 
 help:
 	@echo "make run    install what running needs, set up the SQLite database with the fixtures,"
@@ -126,6 +126,13 @@ bench-import: install .env
 # "--check --seconds 5" and so on, see bench/README.md).
 bench-web: install .env wrk
 	$(PY) bench/web_bench.py $(if $(WORKERS),--workers $(WORKERS)) $(if $(SIZES),--sizes $(SIZES)) $(if $(DATABASES),--databases $(DATABASES)) $(BENCH_ARGS)
+
+# Search precision and recall on the seed: 50-odd queries (Thai words in compounds, other
+# spellings, Latin script on both pages, phrases, misses) against a grep of the texts, on
+# SQLite and PostgreSQL (DATABASES=sqlite for one; BENCH_ARGS="--check --verbose";
+# "--pg-database NAME": the PostgreSQL database it drops and fills, bench_search by default).
+bench-search: install .env
+	$(PY) bench/search_bench.py $(if $(DATABASES),--databases $(DATABASES)) $(BENCH_ARGS)
 
 # Readers under load while a long import runs, the database is away and Redis is away
 # (SQLite and PostgreSQL; BENCH_ARGS="--seconds 30 --rows 20000" for a quick run).

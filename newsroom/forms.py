@@ -33,7 +33,7 @@ class SourceForm(HeldRowsForm):
 class PersonForm(HeldRowsForm):
     class Meta:
         model = Person
-        fields = ("name", "slug", "kind", "role", "affiliations", "description")
+        fields = ("name", "slug", "kind", "role", "affiliations", "description", "aliases")
 
 
 class QuoteForm(HeldRowsForm):

@@ -267,6 +267,15 @@ class Person(TimestampedModel):
         help_text=_("What the person is or was, e.g. leader of North Korea."),
     )
     description = models.TextField(_("description"), blank=True)
+    aliases = models.TextField(
+        _("other spellings"),
+        blank=True,
+        help_text=_(
+            "One per line, in any language: other names and spellings readers may search"
+            " for, e.g. ปูตีน or Putin. Search finds this item, and every text naming it, by"
+            " any of them."
+        ),
+    )
     affiliations = models.ManyToManyField(
         "self",
         verbose_name=_("affiliations"),

@@ -101,7 +101,7 @@ class EraForm(HeldRowsForm):
 class TopicForm(HeldRowsForm):
     class Meta:
         model = Topic
-        fields = ("name", "slug", "description")
+        fields = ("name", "slug", "description", "aliases")
 
 
 class CitationForm(HeldRowsForm):

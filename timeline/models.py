@@ -62,6 +62,14 @@ class Topic(TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    aliases = models.TextField(
+        _("other spellings"),
+        blank=True,
+        help_text=_(
+            "One per line, in any language: other names and spellings readers may search"
+            " for. Search finds this topic's events, and every text naming it, by any of them."
+        ),
+    )
 
     class Meta:
         ordering = ["slug"]

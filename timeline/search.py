@@ -3,9 +3,12 @@
 Thai has no spaces between words: text is indexed segmented (PyThaiNLP ``newmm``, a
 zero-width space between words, invisible once shown), after the same cleaning as on
 save; queries are cleaned and segmented the same way. One ``SearchEntry`` per item and
-language holds what that language's page shows; the database's full-text index (FTS5 on
-SQLite, a tsvector on PostgreSQL: migration 0004) ranks it. Items are indexed whatever
-their status; the public filter is applied when searching, so publishing needs no reindex.
+language holds what that language's page shows (and, on pages not in English, the English
+text too, for Latin-script names); the database's full-text index (FTS5 on SQLite, a
+tsvector on PostgreSQL: migration 0004) ranks it, and a trigram index (migration 0008)
+finds Thai words inside longer ones. Items are indexed whatever their status; the public
+filter is applied when searching, so publishing needs no reindex. How a query is read:
+"Searching" below; what it finds, measured against a grep of the seed: bench/search_bench.py.
 """
 
 import datetime
@@ -17,9 +20,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, TextField, Value
+from django.db.models import BooleanField, F, FloatField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Replace
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -42,6 +44,7 @@ _BREAK = re.compile(f"[ {SEPARATOR}]")
 Kind = SearchEntry.Kind
 MODELS = {Kind.EVENT: Event, Kind.SOURCE: Source, Kind.PERSON: Person}
 KINDS = {model: kind for kind, model in MODELS.items()}
+LATIN_LANGUAGE = "en"
 
 
 # Segmentation
@@ -85,13 +88,38 @@ def _others(obj, names: Iterable[str], language: str) -> list[str]:
     return [getattr(obj, f"{n}_{code}") or "" for code in other_languages(language) for n in names]
 
 
+def _latin(obj, names: Iterable[str], language: str) -> list[str]:
+    """On a page in another language, the item's English text too: a Latin-script name
+    ("Kursk") finds on the Thai page the items it finds on the English one."""
+    if language == LATIN_LANGUAGE:
+        return []
+    return [getattr(obj, f"{n}_{LATIN_LANGUAGE}") or "" for n in names]
+
+
+def aliases(item) -> list[str]:
+    """An item's other spellings, one a line (people and topics: ``aliases``)."""
+    return [
+        line.strip() for line in (getattr(item, "aliases", "") or "").splitlines() if line.strip()
+    ]
+
+
+def _names(item, language: str) -> list[str]:
+    """A related era's, topic's or person's names that an event's entry holds."""
+    return [_tr(item, "name", language), *aliases(item), *_latin(item, ["name"], language)]
+
+
 def _event_entry(event: Event, language: str) -> SearchEntry:
     related = [event.era, *event.topics.all(), *event.people.all()]
-    names = [_tr(item, "name", language) for item in related if item]
+    names = [name for item in related if item for name in _names(item, language)]
     return SearchEntry(
         title=_joined(_tr(event, "title", language)),
         body=_joined(_tr(event, "summary", language), _tr(event, "body", language)),
-        extra=_joined(event.date, *names, *_others(event, ["title"], language)),
+        extra=_joined(
+            event.date,
+            *names,
+            *_others(event, ["title"], language),
+            *_latin(event, ["summary", "body"], language),
+        ),
         date_start=event.date_start,
         date_end=event.date_end,
     )
@@ -101,7 +129,12 @@ def _source_entry(source: Source, language: str) -> SearchEntry:
     return SearchEntry(
         title=_joined(_tr(source, "title", language)),
         body=_joined(_tr(source, "summary", language), source.full_text),
-        extra=_joined(source.publisher, source.author, *_others(source, ["title"], language)),
+        extra=_joined(
+            source.publisher,
+            source.author,
+            *_others(source, ["title"], language),
+            *_latin(source, ["summary"], language),
+        ),
     )
 
 
@@ -109,7 +142,11 @@ def _person_entry(person: Person, language: str) -> SearchEntry:
     return SearchEntry(
         title=_joined(_tr(person, "name", language)),
         body=_joined(_tr(person, "role", language), _tr(person, "description", language)),
-        extra=_joined(*_others(person, ["name", "role"], language)),
+        extra=_joined(
+            *aliases(person),
+            *_others(person, ["name", "role"], language),
+            *_latin(person, ["description"], language),
+        ),
     )
 
 
@@ -202,6 +239,53 @@ def on_content_changed(sender, pks=None, bulk=False, **kwargs) -> None:
 
 
 # Searching
+#
+# A query is parts an item must all match: each word typed (a Thai run typed without
+# spaces is one part) and each phrase in quotes. A part may be written several ways: a
+# word or phrase that is one of a person's or topic's other spellings (``aliases``) stands
+# for all of that name's spellings. Two indexes answer, best first:
+#   1. the word index (full text, ranked): the part's words as words (a phrase: next to
+#      each other; the last typed word may be the start of a word);
+#   2. the substring index (trigrams), for the rest: the part's letters anywhere, even
+#      inside a longer word (ทหาร in ทางทหาร, คูร์สก์ as คูรสก์: the thanthakhat is left
+#      out on both sides). Always for Thai, whose compounds hide words; for a query in
+#      Latin script only when the words find nothing ("onsan" for Wonsan).
+
+THANTHAKHAT = "\u0e4c"
+MIN_SUBSTRING = 3  # the trigram indexes find nothing shorter
+PAGE_SIZE = 20  # results on a page of the search
+_FOLD = str.maketrans("", "", SEPARATOR + THANTHAKHAT)
+_QUOTED = re.compile('["“”]([^"“”]*)["“”]?')  # an unclosed quote runs to the end
+
+
+def fold(text: str) -> str:
+    """Text as the substring index holds it: lower case, no separators, no thanthakhat."""
+    return " ".join(text.lower().translate(_FOLD).split())
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One way to write a part of the query."""
+
+    words: tuple[str, ...]  # as the word index holds them: segmented, lower case
+    text: str  # as the substring index holds it (``fold``)
+    phrase: bool  # the words next to each other, the last one whole
+    typed: str = field(default="", compare=False)
+
+    @classmethod
+    def of(cls, text: str, *, phrase: bool) -> "Spelling":
+        words = _WORD.findall(segment(text).lower())[:MAX_TERMS]
+        unique = tuple(dict.fromkeys(words) if not phrase else words)
+        return cls(unique, fold(text), phrase, " ".join(text.split()))
+
+
+@dataclass(frozen=True)
+class Part:
+    spellings: tuple[Spelling, ...]
+
+    @property
+    def is_thai(self) -> bool:
+        return any(_THAI_RUN.search(spelling.text) for spelling in self.spellings)
 
 
 @dataclass
@@ -212,12 +296,11 @@ class Query:
     person: str = ""
     year_from: int | None = None
     year_to: int | None = None
-    terms: list[str] = field(init=False)  # the words looked for, cleaned and segmented
+    parts: list[Part] = field(init=False)
 
     def __post_init__(self):
         self.text = clean_text(self.text[:MAX_QUERY_LENGTH])
-        words = _WORD.findall(segment(self.text).lower())
-        self.terms = list(dict.fromkeys(words))[:MAX_TERMS]
+        self.parts = _with_aliases(_parts(self.text), self.text)
 
     @property
     def filters_events(self) -> bool:
@@ -225,7 +308,56 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not self.terms and not self.filters_events
+        return not self.parts and not self.filters_events
+
+
+def _parts(text: str) -> list[Part]:
+    """The parts typed: words (what ``_WORD`` finds in the text as typed) and phrases."""
+    spellings, position = [], 0
+    for match in _QUOTED.finditer(text):
+        spellings += [
+            Spelling.of(word, phrase=False)
+            for word in _WORD.findall(text[position : match.start()])
+        ]
+        spellings.append(Spelling.of(match.group(1), phrase=True))
+        position = match.end()
+    spellings += [Spelling.of(word, phrase=False) for word in _WORD.findall(text[position:])]
+    unique = dict.fromkeys(spelling for spelling in spellings if spelling.words)
+    return [Part((spelling,)) for spelling in unique][:MAX_TERMS]
+
+
+def _with_aliases(parts: list[Part], text: str) -> list[Part]:
+    """A part, or the whole query, that is a name of a person or topic (in any language)
+    or one of its other spellings (``aliases``) stands for all of them."""
+    if not parts:
+        return parts
+    whole = Spelling.of(re.sub('["“”]', " ", text), phrase=True)
+    groups = _name_groups([whole, *(part.spellings[0] for part in parts)])
+    if whole.text in groups and len(parts) > 1:
+        return [Part((whole, *groups[whole.text]))]
+    return [Part((part.spellings[0], *groups.get(part.spellings[0].text, ()))) for part in parts]
+
+
+def _name_groups(typed: list[Spelling]) -> dict[str, tuple[Spelling, ...]]:
+    """For each of these that names a person or topic: all the spellings of its name (one
+    query on people, one on topics)."""
+    condition = Q(pk__in=[])
+    for spelling in typed:
+        if len(spelling.typed) >= 2:  # a single letter is in every other name
+            condition |= Q(aliases__icontains=spelling.typed)
+        for code in LANGUAGE_CODES:
+            condition |= Q(**{f"name_{code}__iexact": spelling.typed})
+    wanted = {spelling.text for spelling in typed}
+    groups: dict[str, list[Spelling]] = defaultdict(list)
+    for model in (Person, Topic):
+        for item in model.objects.filter(condition):
+            names = [getattr(item, f"name_{code}") or "" for code in LANGUAGE_CODES]
+            spellings = [name for name in [*names, *aliases(item)] if name]
+            for text in wanted & {fold(spelling) for spelling in spellings}:
+                groups[text] += [Spelling.of(name, phrase=True) for name in spellings]
+    return {
+        text: tuple(dict.fromkeys(s for s in found if s.words)) for text, found in groups.items()
+    }
 
 
 def _events(query: Query):
@@ -254,97 +386,276 @@ def _public(query: Query) -> Q:
     return events | sources | Q(kind=Kind.PERSON)
 
 
-def _full_text(entries, terms: list[str]):
-    """Entries holding every term (the last one as a prefix), best first."""
+# The word index
+
+
+def _either(alternatives: list[str], separator: str) -> str:
+    return alternatives[0] if len(alternatives) == 1 else f"({separator.join(alternatives)})"
+
+
+def _is_prefix(spelling: Spelling) -> bool:
+    """Whether its last word may be the start of a word (the last typed one, in Latin
+    script: Thai words inside longer ones are the substring index's, ranked after)."""
+    return not spelling.phrase and not _THAI_RUN.search(spelling.words[-1])
+
+
+def _fts5_query(parts: list[Part]) -> str:
+    """FTS5's syntax: "a b" a phrase, "a"* a prefix, (x OR y), parts side by side: all."""
+    last = parts[-1]
+    found = []
+    for part in parts:
+        alternatives = []
+        for spelling in part.spellings:
+            if spelling.phrase:
+                alternatives.append('"' + " ".join(spelling.words) + '"')
+            else:
+                words = [f'"{word}"' for word in spelling.words]
+                if part is last and _is_prefix(spelling):
+                    words[-1] += "*"
+                alternatives.append(_either(words, " "))
+        found.append(_either(alternatives, " OR "))
+    return " ".join(found)
+
+
+def _tsquery(parts: list[Part]) -> str:
+    """PostgreSQL's syntax: 'a' <-> 'b' a phrase, 'a':* a prefix, | either, & all."""
+    last = parts[-1]
+    found = []
+    for part in parts:
+        alternatives = []
+        for spelling in part.spellings:
+            words = [f"'{word}'" for word in spelling.words]
+            if part is last and _is_prefix(spelling):
+                words[-1] += ":*"
+            alternatives.append(_either(words, " <-> " if spelling.phrase else " & "))
+        found.append(_either(alternatives, " | "))
+    return " & ".join(found)
+
+
+FTS = "timeline_searchentry_fts"
+TSVECTOR = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
+
+
+def _words(entries, parts: list[Part]):
+    """Entries holding every part as words, with their score (lower is better)."""
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{term}'" for term in terms) + ":*"
-        matches = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
+        tsquery = _tsquery(parts)
         rank = "ts_rank(timeline_searchentry.search_vector, to_tsquery('simple', %s), 1)"
-        return (
-            entries.filter(RawSQL(matches, [tsquery], output_field=BooleanField()))
-            .annotate(rank=RawSQL(f"-{rank}", [tsquery]))
-            .order_by("rank", "kind", "object_id")
+        return entries.filter(RawSQL(TSVECTOR, [tsquery], output_field=BooleanField())).annotate(
+            score=RawSQL(f"-{rank}", [tsquery], output_field=FloatField())
         )
-    fts = "timeline_searchentry_fts"  # FTS5 needs the MATCH on its own table: a join
+    # FTS5 needs the MATCH on its own table: a join. Weights: title, text, related names.
     return entries.extra(
-        tables=[fts],
-        where=[f"{fts}.rowid = timeline_searchentry.id", f"{fts} MATCH %s"],
-        params=[" ".join(f'"{term}"' for term in terms) + "*"],
-        select={"rank": f"bm25({fts}, 10.0, 2.0, 1.0)"},  # title, text, related names
-    ).order_by("rank", "kind", "object_id")
+        tables=[FTS],
+        where=[f"{FTS}.rowid = timeline_searchentry.id", f"{FTS} MATCH %s"],
+        params=[_fts5_query(parts)],
+    ).annotate(score=RawSQL(f"bm25({FTS}, 10.0, 2.0, 1.0)", [], output_field=FloatField()))
 
 
-# The same expression as the trigram index of migration 0004 (PostgreSQL).
-TRIGRAM_TEXT = (
-    "translate(timeline_searchentry.title || ' ' || timeline_searchentry.body, chr(8203), '')"
+def _with_words(entries, parts: list[Part]):
+    """Entries holding these parts as words, unranked."""
+    if connection.vendor == "postgresql":
+        return entries.filter(RawSQL(TSVECTOR, [_tsquery(parts)], output_field=BooleanField()))
+    subquery = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+    where = f"timeline_searchentry.id IN ({subquery})"
+    return entries.extra(where=[where], params=[_fts5_query(parts)])
+
+
+# The substring index (migration 0008): the same folded text on both databases.
+
+GRAMS = "timeline_searchentry_grams"
+SUBSTRING_TEXT = (  # PostgreSQL: the expression of the trigram index
+    "translate(timeline_searchentry.title || ' ' || timeline_searchentry.body"
+    " || ' ' || timeline_searchentry.extra, chr(8203) || chr(3660), '')"
 )
 
 
-@functools.cache
-def _has_trigram_index(database: str) -> bool:
-    """Whether migration 0004 could make the trigram index (once per database name)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'timeline_searchentry_trigram'")
-        return cursor.fetchone() is not None
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-def fallback_terms(query: Query) -> list[str]:
-    """What a substring search looks for: the words as typed, three letters or more."""
-    return [word for word in _WORD.findall(query.text.lower()) if len(word) >= 3][:MAX_TERMS]
+def substring_texts(part: Part) -> tuple[str, ...]:
+    """What the substring index looks for of a part: its spellings long enough for it."""
+    return tuple(dict.fromkeys(s.text for s in part.spellings if len(s.text) >= MIN_SUBSTRING))
 
 
-def _substring(entries, terms: list[str]):
-    """Entries whose title or text contains every term, even inside a word (Thai compounds)."""
-    if connection.vendor == "postgresql":
-        if not _has_trigram_index(connection.settings_dict["NAME"]):
-            return entries.none()
-        for term in terms:
-            entries = entries.filter(
-                RawSQL(f"{TRIGRAM_TEXT} ILIKE %s", [f"%{term}%"], output_field=BooleanField())
+def _substring_sql(texts: list[tuple[str, ...]]) -> tuple[str, list]:
+    """A condition: the entry's title, text or related names contain every part (one of
+    its spellings), even inside a word. SQLite: a MATCH on the trigram table. PostgreSQL:
+    ILIKE, which the trigram index serves when the database's LC_CTYPE is UTF-8 (migration
+    0004); otherwise a scan, slower but finding the same."""
+    if connection.vendor == "sqlite":
+        match = " AND ".join(
+            _either(['"' + text.replace('"', '""') + '"' for text in part], " OR ")
+            for part in texts
+        )
+        return f"timeline_searchentry.id IN (SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s)", [
+            match
+        ]
+    like = f"{SUBSTRING_TEXT} ILIKE %s ESCAPE '\\'"
+    sql = " AND ".join("(" + " OR ".join([like] * len(part)) + ")" for part in texts)
+    return f"({sql})", [_like(text) for part in texts for text in part]
+
+
+class Results:
+    """The entries found, best first (the word index's matches by their score, then those
+    found inside words), read a page at a time: what the paginator counts and slices.
+    ``sql`` selects id, kind, object_id, tier (0: words) and score (lower is better)."""
+
+    def __init__(self, sql: str, params: list, *, whole_words: bool = True):
+        self.sql, self.params, self.whole_words = sql, list(params), whole_words
+        self._count, self._rows = None, {}
+
+    @classmethod
+    def of(cls, entries, **kwargs) -> "Results":
+        columns = entries.order_by().values_list("id", "kind", "object_id", "tier", "score")
+        sql, params = columns.query.sql_with_params()
+        return cls(sql, params, **kwargs)
+
+    def _read(self, start: int, stop: int | None) -> list[tuple[int, int]]:
+        """The (id, tier) of these results; the count comes with them (one query)."""
+        if (start, stop) in self._rows:
+            return self._rows[start, stop]
+        order = "ORDER BY tier, score, kind, object_id"
+        limit = f"LIMIT {int(stop - start)} OFFSET {int(start)}" if stop is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, tier, COUNT(*) OVER () FROM ({self.sql}) AS found {order} {limit}",
+                self.params,
             )
-    else:
-        entries = entries.alias(
-            plain=Replace(
-                Concat("title", Value(" "), "body", output_field=TextField()),
-                Value(SEPARATOR),
-                Value(""),
-                output_field=TextField(),
+            rows = cursor.fetchall()
+        if rows:
+            self._count = rows[0][2]
+        elif start == 0:
+            self._count = 0
+        self._rows[start, stop] = [(pk, tier) for pk, tier, _count in rows]
+        return self._rows[start, stop]
+
+    def prefetch(self, *, page: int, size: int) -> None:
+        """Read this page and the count at once (the paginator asks for both)."""
+        if page >= 1:
+            self._read((page - 1) * size, page * size)
+
+    def count(self) -> int:
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS found", self.params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _cached(self, start: int, stop: int | None) -> list[tuple[int, int]] | None:
+        for (first, last), rows in self._rows.items():
+            if first == start and (last is None or (stop is not None and stop <= last)):
+                return rows if stop is None else rows[: stop - start]
+        return None
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        rows = self._cached(start, stop)
+        tiers = dict(rows if rows is not None else self._read(start, stop))
+        entries = SearchEntry.objects.in_bulk(list(tiers))
+        for pk, entry in entries.items():
+            entry.whole_words = tiers[pk] == 0 and self.whole_words  # else: inside words
+        return [entries[pk] for pk in tiers if pk in entries]
+
+
+def _words_or_substrings(entries, parts: list[Part], texts: list[tuple[str, ...]]) -> Results:
+    """Entries holding every part as words or inside words, in one pass: the word index's
+    matches (tier 0, by score) first."""
+    substring, substring_params = _substring_sql(texts)
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(parts)
+        rank = "ts_rank(timeline_searchentry.search_vector, to_tsquery('simple', %s), 1)"
+        either = f"({TSVECTOR} OR {substring})"  # the cheaper test first
+        return Results.of(
+            entries.filter(
+                RawSQL(either, [tsquery, *substring_params], output_field=BooleanField())
+            ).annotate(
+                tier=RawSQL(f"CASE WHEN {TSVECTOR} THEN 0 ELSE 1 END", [tsquery], IntegerField()),
+                score=RawSQL(
+                    f"CASE WHEN {TSVECTOR} THEN -{rank} ELSE 0 END",
+                    [tsquery, tsquery],
+                    FloatField(),
+                ),
             )
         )
-        for term in terms:
-            entries = entries.filter(plain__icontains=term)
-    return entries.order_by("kind", "object_id")
+    # The word index's matches read once (FTS5's MATCH and bm25 on its own table).
+    words = (
+        f"WITH words AS MATERIALIZED (SELECT rowid AS rid, bm25({FTS}, 10.0, 2.0, 1.0) AS score"
+        f" FROM {FTS} WHERE {FTS} MATCH %s)"
+    )
+    either = f"({substring} OR timeline_searchentry.id IN (SELECT rid FROM words))"
+    found = entries.extra(where=[either], params=substring_params).values_list(
+        "id", "kind", "object_id"
+    )
+    sql, params = found.order_by().query.sql_with_params()
+    return Results(
+        f"{words} SELECT found.id, found.kind, found.object_id,"
+        " CASE WHEN words.rid IS NULL THEN 1 ELSE 0 END AS tier,"
+        f" COALESCE(words.score, 0.0) AS score FROM ({sql}) AS found"
+        " LEFT JOIN words ON words.rid = found.id",
+        [_fts5_query(parts), *params],
+    )
 
 
-def search_entries(*, query: Query, language: str):
+def search_entries(*, query: Query, language: str, page: int = 1):
     """The entries matching ``query`` on pages in ``language``, best first, and the pattern
-    that finds in their text what matched (None when nothing is looked for)."""
+    that finds in their text what matched (None when nothing is looked for). The results
+    of page ``page`` are read with their count."""
     if query.is_empty:
         return SearchEntry.objects.none(), None
     entries = SearchEntry.objects.filter(_public(query), language=language)
-    if not query.terms:
+    if not query.parts:
         order = (F("date_start").asc(nulls_first=True), "date_end", "object_id")
         return entries.order_by(*order), None
-    found = _full_text(entries, query.terms)
-    terms = fallback_terms(query)
-    if terms and not found.exists():
-        return _substring(entries, terms), _substring_pattern(terms)
-    return found, _word_pattern(query.terms)
+    substrings = [texts for part in query.parts if (texts := substring_texts(part))]
+    if short := [part for part in query.parts if not substring_texts(part)]:
+        entries_inside = _with_words(entries, short)  # too short for trigrams: as words
+    else:
+        entries_inside = entries
+    if substrings and any(part.is_thai for part in query.parts):
+        found = _words_or_substrings(entries_inside, query.parts, substrings)
+        found.prefetch(page=page, size=PAGE_SIZE)
+        return found, _pattern(query.parts, substrings=True)
+    words = Results.of(_words(entries, query.parts).annotate(tier=Value(0)))
+    words.prefetch(page=page, size=PAGE_SIZE)
+    if not substrings or words.count():  # Latin script: inside words only if no word matches
+        return words, _pattern(query.parts, substrings=False)
+    inside, params = _substring_sql(substrings)
+    others = entries_inside.filter(RawSQL(inside, params, output_field=BooleanField()))
+    others = others.annotate(tier=Value(1), score=Value(0.0, output_field=FloatField()))
+    others = Results.of(others, whole_words=False)
+    others.prefetch(page=page, size=PAGE_SIZE)
+    return others, _pattern(query.parts, substrings=True)
 
 
 # Showing results
 
 
-def _word_pattern(terms: list[str]) -> re.Pattern:
-    """Whole words, the last one as a prefix: what the full-text query matched."""
-    *whole, last = terms
-    words = [*map(re.escape, whole), f"{re.escape(last)}{_WORD_CHAR}*"]
-    return re.compile(f"(?<!{_WORD_CHAR})(?:{'|'.join(words)})(?!{_WORD_CHAR})", re.IGNORECASE)
-
-
-def _substring_pattern(terms: list[str]) -> re.Pattern:
-    words = [f"{SEPARATOR}?".join(map(re.escape, term)) for term in terms]
-    return re.compile("|".join(words), re.IGNORECASE)
+def _pattern(parts: list[Part], *, substrings: bool) -> re.Pattern:
+    """What matched, to mark: Thai and (when looked for) parts of words as letters in a
+    row, separators and thanthakhat allowed between them; Latin words as whole words, the
+    last typed one as a prefix."""
+    found = []
+    last = parts[-1]
+    for part in parts:
+        for spelling in part.spellings:
+            if substrings or _THAI_RUN.search(spelling.text):
+                letters = [r"\s+" if c == " " else re.escape(c) for c in spelling.text]
+                found.append(f"[{SEPARATOR}{THANTHAKHAT}]*".join(letters) + f"{THANTHAKHAT}?")
+            else:
+                words = list(map(re.escape, spelling.words))
+                if part is last and not spelling.phrase:
+                    words[-1] += f"{_WORD_CHAR}*"
+                found.append(f"(?<!{_WORD_CHAR})" + r"\W+".join(words) + f"(?!{_WORD_CHAR})")
+    found.sort(key=len, reverse=True)
+    return re.compile("|".join(found), re.IGNORECASE)
 
 
 def highlight(text: str, pattern: re.Pattern | None) -> str:

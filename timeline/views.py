@@ -236,12 +236,15 @@ class SearchView(ListView):
 
     template_name = "timeline/search.html"
     context_object_name = "results"
-    paginate_by = 20
+    paginate_by = search.PAGE_SIZE
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)
         self.query = self.form.query()
-        entries, self.pattern = search.search_entries(query=self.query, language=get_language())
+        number = self.request.GET.get("page", "")  # read with the count, in one query
+        entries, self.pattern = search.search_entries(
+            query=self.query, language=get_language(), page=int(number) if number.isdigit() else 1
+        )
         return entries
 
     def paginate_queryset(self, queryset, page_size):

@@ -108,7 +108,7 @@ class PersonAdmin(EditorialAdmin):
     search_fields = ("slug", "name_th", "name_en", "role_th", "role_en")
     autocomplete_fields = ("affiliations",)
     prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug", "kind", "role", "affiliations", "description")
+    fields = ("name", "slug", "kind", "role", "affiliations", "description", "aliases")
 
     def save_item(self, request, obj, relations):
         services.person_save(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0006_event_sort_position_vague_starts'),
+        ('timeline', '0008_search_substrings'),
     ]
 
     operations = [
