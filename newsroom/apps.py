@@ -17,6 +17,22 @@ class NewsroomConfig(AppConfig):
 
         signals.bridge_connect()
 
+    def warm_up(self) -> None:
+        """What Django builds on first use, per language, built before a reader waits for it:
+        the URL resolvers' tables (reversing any URL needs them) and the message catalogues."""
+        from django.conf import settings
+        from django.urls import get_resolver
+        from django.utils import translation
+
+        def populate(resolver) -> None:
+            for prefix_and_resolver in resolver.namespace_dict.values():
+                populate(prefix_and_resolver[1])
+            resolver.reverse_dict  # noqa: B018 - built for the active language
+
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                populate(get_resolver())
+
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the newsroom's site (its titles and the worklist) as the default."""

@@ -26,7 +26,18 @@ class TimelineConfig(AppConfig):
             post_delete.connect(on_name_deleted, sender=model, dispatch_uid=f"search-{model}")
 
     def warm_up(self) -> None:
-        """Called by the WSGI entry point in each server process before it serves."""
-        from timeline.search import warm_up
+        """Called by the WSGI entry point in each server process before it serves: the Thai
+        word list, and the public pages' templates compiled (Django's cached loader compiles
+        each on its first use, which would be a reader's request)."""
+        from pathlib import Path
 
-        warm_up()
+        from django.conf import settings
+        from django.template.loader import get_template
+
+        from timeline import search
+
+        search.warm_up()
+        for folder in settings.TEMPLATES[0]["DIRS"]:
+            for path in sorted(Path(folder, "timeline").rglob("*.html")):
+                get_template(str(path.relative_to(folder)))
+        search.warm_up_queries()

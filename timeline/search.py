@@ -72,6 +72,20 @@ def warm_up() -> None:
     segment("ความสัมพันธ์ระหว่างรัสเซียและเกาหลีเหนือ")
 
 
+def warm_up_queries() -> None:
+    """One search in each language, read and thrown away: what the first search builds on
+    first use (regular expressions, the SQL's compiled parts, the database's pages) is built
+    before a reader's. A database that cannot be reached yet is left for later."""
+    from django.db import DatabaseError
+
+    for code, _name in settings.LANGUAGES:
+        try:
+            entries, _pattern = search_entries(query=Query(text="ไทย Korea"), language=code, page=1)
+            list(entries)
+        except DatabaseError:
+            return
+
+
 def _joined(*parts: str) -> str:
     return segment("\n".join(part for part in parts if part))
 
