@@ -440,8 +440,10 @@ class Importer:
     def _derived_with_stored(self, old: dict, values: dict) -> None:
         """Derive an updated row's values with its stored inputs for what the file lacks."""
         kept = {name: old[name] for name in self._kept_inputs()}
-        if kept and any(old[name] for name in kept):
-            values.update(self.spec.model.derived({**kept, **values}))
+        carried = set(self.spec.model.DERIVED_FROM) & set(values)
+        if carried and any(kept.values()):  # no input in the file: nothing derived changes
+            derived = self.spec.model.derived({**kept, **values})
+            values.update({name: value for name, value in derived.items() if name in values})
 
     def _self_references(self) -> list[str]:
         return [
