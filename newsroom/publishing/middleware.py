@@ -29,13 +29,13 @@ class PageCacheMiddleware:
         try:
             generation = page_cache.current_generation()
             stored = page_cache.page_get(request, generation)
-            clock = dependencies.clock_now()  # before it renders: a write after makes it old
             page_cache.cache_up()
+            if stored is not None:
+                return stored
+            clock = dependencies.clock_now()  # before it renders: a write after makes it old
         except page_cache.CACHE_DOWN as error:
             page_cache.cache_down(error)  # rendered without the cache, as if it had none
             return self.get_response(request)
-        if stored is not None:
-            return stored
         with dependencies.page_render() as shown:
             response = self.get_response(request)
         try:
