@@ -44,6 +44,6 @@ def event_data(event, *, build_url, image: str) -> dict:
         "keywords": [localized(topic, "name").text for topic in event.topics.all()],
         "citation": [jsonld.work(source, build_url) for source in sources],
         "correction": jsonld.corrections(event.notes.all()),
-        **jsonld.times(event, "event"),
+        **jsonld.times(event),
     }
     return jsonld.compact(data)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.i18n import localized
 from newsroom.models import NoteKind, is_public
-from newsroom.publishing.times import with_publication_times
+from newsroom.publishing.times import publication_times
 
 # What json_script escapes: no "</script>" (or "<!--") can come out of a title.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -31,17 +31,13 @@ def organisation(build_url) -> dict:
     }
 
 
-def times(item, note_field: str) -> dict:
-    """datePublished (if readers see the item) and dateModified, as feeds give them."""
-    row = (
-        with_publication_times(type(item).objects.filter(pk=item.pk), note_field=note_field)
-        .values("published_at", "changed_at")
-        .get()
-    )
-    modified = max(item.updated_at, row["changed_at"])
-    times = {"dateModified": modified.isoformat()}
+def times(item) -> dict:
+    """datePublished (if readers see the item) and dateModified, as feeds give them (the
+    item's public notes prefetched as ``notes``)."""
+    published_at, changed_at = publication_times(item, notes=item.notes.all())
+    times = {"dateModified": max(item.updated_at, changed_at).isoformat()}
     if is_public(item):
-        times["datePublished"] = row["published_at"].isoformat()
+        times["datePublished"] = published_at.isoformat()
     return times
 
 
@@ -97,7 +93,7 @@ def source_data(source, *, build_url) -> dict:
         "correction": corrections(source.notes.all()),
         "workTranslation": [work(t, build_url) for t in source.translations.all()],
         # Its datePublished is the original's (from work()), not the day we put it online.
-        "dateModified": times(source, "source")["dateModified"],
+        "dateModified": times(source)["dateModified"],
     }
     if source.author:
         document["author"] = {"@type": "Person", "name": source.author}

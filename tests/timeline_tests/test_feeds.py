@@ -200,9 +200,14 @@ def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
     import random
 
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Prefetch
 
     from newsroom.models import WorkflowLog
-    from newsroom.publishing.times import latest_changed, with_publication_times
+    from newsroom.publishing.times import (
+        latest_changed,
+        publication_times,
+        with_publication_times,
+    )
     from timeline import selectors
 
     rng = random.Random(7)
@@ -239,3 +244,18 @@ def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
         everything = with_publication_times(public, note_field="event")
         expected = list(everything.order_by("-changed_at", "-pk")[:size])
         assert list(latest_changed(public, note_field="event", size=size)) == expected
+
+    # The one item a page shows is dated by the same rule, from its public notes in hand.
+    for event in events[::3]:  # a correction readers do not see changes nothing
+        Note.objects.create(
+            event=event,
+            kind="correction",
+            text="ภายใน",
+            noted_on=timezone.now().date(),
+            is_public=False,
+        )
+    dated = with_publication_times(Event.objects.all(), note_field="event")
+    expected = {event.pk: (event.published_at, event.changed_at) for event in dated}
+    shown = Event.objects.prefetch_related(Prefetch("notes", selectors.public_notes()))
+    assert len(expected) >= len(events) > 0
+    assert {e.pk: publication_times(e, notes=e.notes.all()) for e in shown} == expected
