@@ -61,7 +61,8 @@ def event_detail_queryset(*, events=None):
         .prefetch_related(
             "topics",
             "people",
-            Prefetch("citations", public_citations()),
+            # One event's: in their own order (Citation's default sorts by event first, a join).
+            Prefetch("citations", public_citations().order_by("position", "pk")),
             Prefetch("quotes", public_quotes()),
             Prefetch("notes", public_notes()),
         )
