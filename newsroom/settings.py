@@ -123,6 +123,8 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 # Events on one page of the timeline (the embed shows as many), and in one timeline.json.
 TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=50)
 TIMELINEJS_PAGE_SIZE = env.int("TIMELINEJS_PAGE_SIZE", default=200)
+# Sources, and people and organisations, on one page of their lists.
+DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=100)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -35,12 +35,21 @@ class PreviewMixin:
         return response
 
 
-class SourceListView(ListView):
+class DirectoryPagesMixin:
+    """A list of sources or people a page at a time (``?page=``; a page that is not there: 404)."""
+
+    def get_paginate_by(self, queryset):
+        return settings.DIRECTORY_PAGE_SIZE
+
+
+class SourceListView(DirectoryPagesMixin, ListView):
     template_name = "timeline/source_list.html"
     context_object_name = "sources"
 
     def get_queryset(self):
         sources = selectors.public_sources().select_related("translation_of")
+        # Not their full texts: the list shows none, and they are the bulk of a source.
+        sources = sources.defer("full_text", "translation_of__full_text")
         return selectors.with_event_count(sources)
 
 
@@ -76,12 +85,14 @@ class SourceDetailView(RelatedEventsMixin, PreviewMixin, DetailView):
         return selectors.source_events(source)
 
 
-class PersonListView(ListView):
+class PersonListView(DirectoryPagesMixin, ListView):
     template_name = "timeline/person_list.html"
     context_object_name = "people"
 
     def get_queryset(self):
-        return selectors.with_event_count(Person.objects.all())
+        # People first, then organisations (the page's two sections), by name in each.
+        people = Person.objects.order_by("-kind", *Person._meta.ordering)
+        return selectors.with_event_count(people)
 
 
 class PersonDetailView(RelatedEventsMixin, DetailView):

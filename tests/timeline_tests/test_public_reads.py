@@ -151,3 +151,60 @@ def test_previous_and_next_follow_the_timeline_with_unknown_starts_first():
     ordered = list(Event.objects.published().order_by("sort_start", "sort_end", "slug"))
     for before, event, after in zip(ordered, ordered[1:], ordered[2:], strict=False):
         assert selectors.adjacent_events(event=event) == (before, after), event.slug
+
+
+def _cards(html: str) -> list[str]:
+    """The card titles of a list page, in order."""
+    return re.findall(r'class="card-title"><a href="[^"]+">(?:<span[^>]*>)?([^<]+)<', html)
+
+
+def test_the_sources_list_comes_a_page_at_a_time_with_counts_of_public_events_only(
+    client, settings
+):
+    from tests.factories import CitationFactory, EventFactory, SourceFactory
+
+    settings.DIRECTORY_PAGE_SIZE = 2
+    Source.objects.update(status="draft")  # only this test's listed, newest first
+    newest, middle, _oldest = (
+        SourceFactory(published_on=datetime.date(2025, month, 1), title_en=f"S{month}")
+        for month in (3, 2, 1)
+    )
+    for _ in range(3):
+        CitationFactory(source=newest)
+    cited_twice = EventFactory()  # one event, two passages of one source: one event
+    CitationFactory(source=middle, event=cited_twice)
+    CitationFactory(source=middle, event=cited_twice, passage="อีกตอนหนึ่ง")
+    CitationFactory(source=middle, event=EventFactory(status="draft"))  # not public
+    future = datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)
+    CitationFactory(source=middle, event=EventFactory(publish_at=future))  # not yet
+    SourceFactory(status="draft", published_on=datetime.date(2025, 4, 1))  # not listed
+
+    first = client.get(url_in("en", "timeline:source-list"))
+    html = first.content.decode()
+    assert _cards(html) == ["S3", "S2"]
+    assert "Cited by 3 events" in html and re.search(r"Cited by 1 event\b(?!s)", html)
+    assert 'rel="next" href="?page=2"' in html and "Page 1 of 2" in html
+    second = client.get(url_in("en", "timeline:source-list") + "?page=2").content.decode()
+    assert _cards(second) == ["S1"] and "Cited by 0 events" in second
+    assert 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
+    assert client.get(url_in("en", "timeline:source-list") + "?page=3").status_code == 404
+
+
+def test_the_people_list_comes_a_page_at_a_time_people_before_organisations(client, settings):
+    from tests.factories import EventFactory, PersonFactory
+
+    settings.DIRECTORY_PAGE_SIZE = 2
+    Quote.objects.all().delete()
+    Person.objects.all().delete()  # only this test's
+    PersonFactory(name_en="Org A", kind="organisation")
+    b = PersonFactory(name_en="Person B", kind="person")
+    PersonFactory(name_en="Person C", kind="person")
+    EventFactory().people.add(b)
+    EventFactory(status="draft").people.add(b)
+
+    with translation.override("en"):
+        first = client.get(url_in("en", "timeline:person-list")).content.decode()
+        second = client.get(url_in("en", "timeline:person-list") + "?page=2").content.decode()
+    assert _cards(first) == ["Person B", "Person C"] and "Organisations" not in first
+    assert re.search(r"Person B<.*?1 event<", first.replace("\n", ""))
+    assert _cards(second) == ["Org A"] and "Organisations" in second
