@@ -303,6 +303,8 @@ class Citation(TimestampedModel):
 
     class Meta:
         ordering = ["event", "position", "pk"]
+        # A source's events counted from this index alone (``selectors.with_event_count``).
+        indexes = [models.Index(fields=["source", "event"], name="citation_source_event")]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
 

