@@ -460,7 +460,14 @@ class WorkflowLog(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("workflow step")
         verbose_name_plural = _("workflow log")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="workflowlog_item")]
+        indexes = [
+            # An item's history, and when it was last published (``publishing.times``).
+            models.Index(
+                fields=["content_type", "object_id", "to_status", "at"], name="workflowlog_item"
+            ),
+            # The items published last, newest first (the feeds: ``times.latest_changed``).
+            models.Index(fields=["content_type", "to_status", "at"], name="workflowlog_latest"),
+        ]
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"

@@ -190,6 +190,8 @@ class Event(PublishableModel):
                 fields=["status", "era", "sort_start", "sort_end", "slug", "publish_at"],
                 name="event_era_order",
             ),
+            # The feeds' newest events (``newsroom.publishing.times.latest_changed``).
+            models.Index(fields=["status", "created_at"], name="event_created"),
         ]
         constraints = [
             models.CheckConstraint(

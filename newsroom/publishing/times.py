@@ -18,7 +18,7 @@ holds the two to the same answers).
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import DateTimeField, Max, OuterRef, Subquery
+from django.db.models import DateTimeField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from newsroom.models import Note, NoteKind, Status, WorkflowLog
@@ -82,6 +82,34 @@ def publication_times(item, *, notes: Iterable) -> tuple[dt.datetime, dt.datetim
     return published_at, max(published_at, corrected_at)
 
 
+def _latest_keys(rows, *, key: str, at: str, allowed, size: int) -> set:
+    """The items (``key``) of ``rows`` (log entries, notes) that are in ``allowed`` and among
+    the ``size`` latest by their latest ``at``, with any tied with the last: read newest first
+    along an index, a chunk at a time, until ``size`` are found (not grouped over every row).
+    An item's first row, newest first, is its latest."""
+    ordered = rows.exclude(**{key: None}).order_by(f"-{at}", "-pk").values_list(key, at)
+    found: dict = {}  # item -> its latest time, newest first
+    seen, start, chunk = set(), 0, 4 * size
+    while len(found) < size:
+        batch = list(ordered[start : start + chunk])
+        start += chunk
+        new = {}
+        for item, time in batch:
+            if item not in seen:
+                seen.add(item)
+                new[item] = time
+        public = set(allowed.filter(pk__in=list(new)).values_list("pk", flat=True))
+        found.update((item, time) for item, time in new.items() if item in public)
+        if len(batch) < chunk:
+            break
+    if len(found) < size:
+        return set(found)
+    last = list(found.values())[size - 1]
+    latest = {item for item, time in found.items() if time > last}
+    tied = rows.filter(**{at: last}).exclude(**{key: None}).values_list(key, flat=True)
+    return latest | set(allowed.filter(pk__in=list(set(tied))).values_list("pk", flat=True))
+
+
 def latest_changed(queryset, *, note_field: str, size: int):
     """The ``size`` items of ``queryset`` changed last (``changed_at``, newest first), with
     their publication times, without working out ``changed_at`` for every item.
@@ -89,11 +117,10 @@ def latest_changed(queryset, *, note_field: str, size: int):
     ``changed_at`` is the latest of four times (created, scheduled, last published in the
     log, last corrected): an item among the ``size`` latest by it is among the ``size``
     latest by the time that gave it (each item before it there is before it overall). So the
-    ``size`` latest by each of the four, each read along its own column, are the candidates,
-    and only they are dated in full.
+    ``size`` latest by each of the four, each read along its own index (newest first, stopping
+    once found), are the candidates, and only they are dated in full.
     """
     items = queryset.order_by()
-    public = items.values("pk")
     candidates = set()
     candidates.update(items.order_by("-created_at", "-pk").values_list("pk", flat=True)[:size])
     scheduled = items.exclude(publish_at=None).order_by("-publish_at", "-pk")
@@ -102,13 +129,6 @@ def latest_changed(queryset, *, note_field: str, size: int):
         (_published_logs(queryset.model), "object_id", "at"),
         (Note.objects.filter(kind=NoteKind.CORRECTION, is_public=True), note_field, "noted_on"),
     ):
-        latest = (
-            rows.filter(**{f"{key}__in": public})
-            .values(key)
-            .annotate(latest=Max(at))
-            .order_by("-latest", f"-{key}")
-            .values_list(key, flat=True)[:size]
-        )
-        candidates.update(latest)
+        candidates |= _latest_keys(rows, key=key, at=at, allowed=items, size=size)
     dated = with_publication_times(queryset.filter(pk__in=candidates), note_field=note_field)
     return dated.order_by("-changed_at", "-pk")[:size]

@@ -221,15 +221,17 @@ def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
             if rng.random() < 0.3
             else None,
         )
-        if rng.random() < 0.4:  # published again later, through the workflow
-            WorkflowLog.objects.create(
+        # Published again later through the workflow, up to three times (its latest counts);
+        # whole days apart from a start they share, so that events tie.
+        for _again in range(rng.choice([0, 0, 1, 3])):
+            log = WorkflowLog.objects.create(
                 content_type=ContentType.objects.get_for_model(Event),
                 object_id=event.pk,
                 from_status="unpublished",
                 to_status="published",
                 by=chief,
             )
-            WorkflowLog.objects.filter(object_id=event.pk).update(
+            WorkflowLog.objects.filter(pk=log.pk).update(
                 at=created + datetime.timedelta(days=rng.randrange(90))
             )
         if rng.random() < 0.3:
@@ -240,7 +242,7 @@ def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
                 noted_on=created.date() + datetime.timedelta(days=rng.randrange(120)),
             )
     public = selectors.public_events()
-    for size in (1, 5, 12):
+    for size in (1, 5, 12, 30):
         everything = with_publication_times(public, note_field="event")
         expected = list(everything.order_by("-changed_at", "-pk")[:size])
         assert list(latest_changed(public, note_field="event", size=size)) == expected
@@ -259,3 +261,32 @@ def test_the_latest_changed_are_found_from_each_time_as_from_all_of_them(chief):
     shown = Event.objects.prefetch_related(Prefetch("notes", selectors.public_notes()))
     assert len(expected) >= len(events) > 0
     assert {e.pk: publication_times(e, notes=e.notes.all()) for e in shown} == expected
+
+
+def test_events_published_at_the_same_moment_are_all_candidates(chief):
+    """Two events whose last publication is the same instant: the feed's tie-break (the
+    higher pk first) holds even when the log lists the other first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from newsroom.models import WorkflowLog
+    from newsroom.publishing.times import latest_changed
+    from timeline import selectors
+
+    long_ago = timezone.now() - datetime.timedelta(days=3000)
+    Event.objects.update(created_at=long_ago, publish_at=None)
+    first, second = EventFactory(), EventFactory()  # second: the higher pk
+    moment = timezone.now() - datetime.timedelta(days=1)
+    Event.objects.filter(pk=first.pk).update(created_at=long_ago + datetime.timedelta(days=2))
+    Event.objects.filter(pk=second.pk).update(created_at=long_ago + datetime.timedelta(days=1))
+    for event in (second, first):  # the first's entry is the log's newer row
+        WorkflowLog.objects.create(
+            content_type=ContentType.objects.get_for_model(Event),
+            object_id=event.pk,
+            from_status="unpublished",
+            to_status="published",
+            by=chief,
+        )
+    WorkflowLog.objects.filter(object_id__in=[first.pk, second.pk]).update(at=moment)
+
+    latest = list(latest_changed(selectors.public_events(), note_field="event", size=1))
+    assert latest == [second]
