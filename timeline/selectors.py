@@ -6,7 +6,7 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from newsroom.models import Note, Person, Quote, Source, published_q
@@ -108,6 +108,12 @@ def source_events(source):
 def person_events(person):
     """The published events ``person`` takes part in, in timeline order."""
     return public_events().for_timeline().filter(people=person).order_by(*ORDER)
+
+
+def people_in_public_events():
+    """The people and organisations that take part in at least one public event (the search
+    form's choices): each asked whether it has one, which stops at the first."""
+    return Person.objects.filter(Exists(public_events().filter(people=OuterRef("pk"))))
 
 
 def person_detail_queryset():

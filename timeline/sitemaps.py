@@ -8,13 +8,19 @@ from timeline import selectors
 
 
 class EventSitemap(I18nSitemap):
+    note_field = "event"
+
     def items(self):
-        return with_last_change(selectors.public_events(), note_field="event").order_by("pk")
+        events = selectors.public_events()
+        return with_last_change(events, note_field=self.note_field).order_by("pk")
 
 
 class SourceSitemap(I18nSitemap):
+    note_field = "source"
+
     def items(self):
-        return with_last_change(selectors.public_sources(), note_field="source").order_by("pk")
+        sources = selectors.public_sources()
+        return with_last_change(sources, note_field=self.note_field).order_by("pk")
 
 
 class PersonSitemap(I18nSitemap):

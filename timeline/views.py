@@ -270,7 +270,7 @@ class SearchView(ListView):
             query=self.query,
             eras=Era.objects.all(),
             topics=Topic.objects.all(),
-            people=Person.objects.filter(events__in=selectors.public_events()).distinct(),
+            people=selectors.people_in_public_events(),
             **kwargs,
         )
         search.attach_items(context["results"], self.pattern)

@@ -1,5 +1,7 @@
 """Sitemaps of the public pages, every URL with its Thai and English alternates."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -7,6 +9,7 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.functional import cached_property
 
+from newsroom.models import Note, NoteKind
 from newsroom.publishing.times import last_correction
 
 
@@ -35,6 +38,7 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    note_field = ""  # the Note field naming the items, whose corrections date them
     # URLs per page of a section (an item gives one per language, each with its alternates:
     # ~0.6 kB): far below the protocol's 50,000, so that a page stays small (~600 kB, 60 kB
     # gzipped) and cheap to make, and a server process's memory flat, at any archive size.
@@ -49,12 +53,23 @@ class I18nSitemap(Sitemap):
         return LanguagePairsPaginator(items, languages, self.limit)
 
     def get_latest_lastmod(self):
-        """The section's latest change, for the index: one aggregate, not every item."""
+        """The section's latest change, for the index: the latest update of its items or the
+        latest public correction of one, whichever is later (what ``last_changed`` gives its
+        latest item), two aggregates rather than one correction subquery an item."""
         items = self.items()
         if not isinstance(items, QuerySet):
             return None
-        field = "last_changed" if "last_changed" in items.query.annotations else "updated_at"
-        return items.aggregate(latest=Max(field))["latest"]
+        latest = items.aggregate(latest=Max("updated_at"))["latest"]
+        if self.note_field:
+            notes = Note.objects.filter(
+                kind=NoteKind.CORRECTION,
+                is_public=True,
+                **{f"{self.note_field}__in": items.order_by().values("pk")},
+            )
+            if corrected := notes.aggregate(latest=Max("noted_on"))["latest"]:
+                corrected = dt.datetime.combine(corrected, dt.time(), tzinfo=dt.UTC)
+                latest = max(latest, corrected) if latest else corrected
+        return latest
 
     def get_urls(self, *args, **kwargs):
         # Django points x-default at the unprefixed URL; our pages name the Thai one (the

@@ -65,6 +65,7 @@ def test_bench_web_warms_every_worker_before_it_measures():
     assert figures["uncached"]["bare view"]["queries"] == 0
     assert figures["uncached"]["event th"]["queries"] > 0
     assert set(figures["after_edit"]) == {"event th", "sources"}
+    assert figures["index_seconds"] >= 0  # the worker indexed the import before the searches
     assert figures["checks"], "the issue's targets are checked"
 
 

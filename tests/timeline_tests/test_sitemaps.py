@@ -129,3 +129,40 @@ def test_a_large_section_is_split_into_pages_the_index_lists(client, monkeypatch
         "http://testserver/sitemap-events.xml"
     ] + [f"http://testserver/sitemap-events.xml?p={n}" for n in range(2, pages + 1)]
     assert len([u for u in sitemap(client) if "/events/" in u]) == 2 * events
+
+
+def test_the_index_dates_each_section_by_its_latest_item(client):
+    """A section's lastmod in the index is its items' latest: a public correction newer
+    than every update counts; one on an event readers do not see, or a private one, not."""
+
+    def index_lastmods() -> dict[str, str]:
+        root = ET.fromstring(client.get("/sitemap.xml").content)
+        return {
+            entry.findtext("s:loc", namespaces=NS): entry.findtext("s:lastmod", namespaces=NS)
+            for entry in root.findall("s:sitemap", NS)
+        }
+
+    def items_latest(section: str) -> str:
+        found = [
+            url.findtext("s:lastmod", namespaces=NS)
+            for location, url in sitemap(client).items()
+            if f"/{section}/" in location and not location.endswith(f"/{section}/")  # items
+        ]
+        return max(found)
+
+    events = "http://testserver/sitemap-events.xml"
+    assert index_lastmods()[events][:10] == items_latest("events")
+    later = (Event.objects.latest("updated_at").updated_at + datetime.timedelta(days=9)).date()
+    draft = EventFactory(status="draft")
+    Note.objects.create(event=draft, kind="correction", noted_on=later, text_en="Hidden.")
+    shown = Event.objects.published().first()
+    Note.objects.create(
+        event=shown, kind="correction", noted_on=later, text_en="Private.", is_public=False
+    )
+    assert index_lastmods()[events][:10] < str(later)
+    Note.objects.create(
+        event=shown, kind="correction", noted_on=later, text_en="Fixed.", is_public=True
+    )
+    assert index_lastmods()[events][:10] == str(later) == items_latest("events")
+    sources = "http://testserver/sitemap-sources.xml"
+    assert index_lastmods()[sources][:10] == items_latest("sources")
