@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.functional import cached_property
 
@@ -59,14 +59,15 @@ class I18nSitemap(Sitemap):
         items = self.items()
         if not isinstance(items, QuerySet):
             return None
-        latest = items.aggregate(latest=Max("updated_at"))["latest"]
+        latest = items.order_by("-updated_at").values_list("updated_at", flat=True).first()
         if self.note_field:
             notes = Note.objects.filter(
+                Exists(items.filter(pk=OuterRef(self.note_field))),
                 kind=NoteKind.CORRECTION,
                 is_public=True,
-                **{f"{self.note_field}__in": items.order_by().values("pk")},
             )
-            if corrected := notes.aggregate(latest=Max("noted_on"))["latest"]:
+            newest = notes.order_by("-noted_on").values_list("noted_on", flat=True)
+            if corrected := newest.first():
                 corrected = dt.datetime.combine(corrected, dt.time(), tzinfo=dt.UTC)
                 latest = max(latest, corrected) if latest else corrected
         return latest

@@ -102,9 +102,11 @@ def _latest_keys(rows, *, key: str, at: str, allowed, size: int) -> set:
         found.update((item, time) for item, time in new.items() if item in public)
         if len(batch) < chunk:
             break
-    if len(found) < size:
-        return set(found)
-    last = list(found.values())[size - 1]
+    if not found:
+        return set()
+    # Those tied with the last are asked for too (also when fewer were found: as many
+    # queries whatever the archive's size).
+    last = list(found.values())[min(size, len(found)) - 1]
     latest = {item for item, time in found.items() if time > last}
     tied = rows.filter(**{at: last}).exclude(**{key: None}).values_list(key, flat=True)
     return latest | set(allowed.filter(pk__in=list(set(tied))).values_list("pk", flat=True))
