@@ -41,11 +41,69 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     default_site = "newsroom.admin_site.NewsroomAdminSite"
 
 
-def apps_warm_up() -> None:
+def apps_warm_up(application=None) -> None:
     """Each app's ``warm_up()`` (if it has one): what a server process loads before it
-    serves, rather than in a reader's request (the WSGI and ASGI entry points call it)."""
+    serves, rather than in a reader's request (the WSGI and ASGI entry points call it).
+    Given the WSGI ``application``, each app's ``warm_up_paths()`` are then asked of it."""
     from django.apps import apps
 
-    for config in apps.get_app_configs():
+    configs = apps.get_app_configs()
+    for config in configs:
         if warm_up := getattr(config, "warm_up", None):
             warm_up()
+    if application is not None:
+        paths = [p for c in configs if hasattr(c, "warm_up_paths") for p in c.warm_up_paths()]
+        warm_up_requests(application, paths)
+
+
+def warm_up_requests(application, paths) -> None:
+    """Each of ``paths`` asked of ``application`` (WSGI) once, through the whole stack
+    (middleware, view, form, templates, the database's pages), the answer thrown away: what
+    a first request builds on first use is built before a reader's. Not when the database
+    cannot be reached yet (the page would fail and be logged as an error). The database
+    connections are closed after: a server that forks its workers after loading the
+    application must not hand them one connection."""
+    import io
+    import logging
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.db import DatabaseError, connections
+
+    try:
+        for connection in connections.all():
+            connection.ensure_connection()
+    except DatabaseError:
+        return
+    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")]
+    host = hosts[0] if hosts else "localhost"
+    secure = settings.SECURE_SSL_REDIRECT
+    for path in paths:
+        url = urlsplit(path)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url.path,
+            "QUERY_STRING": url.query,
+            "SERVER_NAME": host,
+            "SERVER_PORT": "443" if secure else "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": host,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "https" if secure else "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": io.StringIO(),
+        }
+        if secure and settings.SECURE_PROXY_SSL_HEADER:
+            header, value = settings.SECURE_PROXY_SSL_HEADER
+            environ[header] = value
+        # A page that fails here (a database not migrated yet) is no reader's error.
+        errors, errors.disabled = logging.getLogger("django.request"), True
+        try:
+            response = application(environ, lambda status, headers, exc_info=None: None)
+            for _chunk in response:
+                pass
+            if close := getattr(response, "close", None):  # as WSGI asks of its servers
+                close()
+        finally:
+            errors.disabled = False
+    connections.close_all()

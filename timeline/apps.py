@@ -41,3 +41,19 @@ class TimelineConfig(AppConfig):
             for path in sorted(Path(folder, "timeline").rglob("*.html")):
                 get_template(str(path.relative_to(folder)))
         search.warm_up_queries()
+
+    def warm_up_paths(self) -> list[str]:
+        """A search in each language, asked once through the whole stack when a server
+        process starts (``newsroom.apps.warm_up_requests``): a worker's first reader to
+        search waits no longer than its tenth."""
+        from urllib.parse import urlencode
+
+        from django.conf import settings
+        from django.urls import reverse
+        from django.utils import translation
+
+        paths = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                paths.append(f"{reverse('timeline:search')}?{urlencode({'q': 'เกาหลี Korea'})}")
+        return paths

@@ -17,3 +17,56 @@ def test_the_warm_up_builds_every_languages_urls_and_runs_a_search(django_assert
         with translation.override(code):
             assert code in resolver._reverse_dict
     assert any("search" in q["sql"].lower() for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_process_asks_a_search_in_each_language_through_the_whole_stack(
+    django_assert_max_num_queries,
+):
+    """wsgi.py hands its application to the warm-up: a search page is then asked of it in
+    each language, as a reader would (middleware, view, templates), before it serves."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    application = WSGIHandler()
+    statuses = []
+
+    def recording(environ, start_response):
+        def start(status, headers, exc_info=None):
+            statuses.append((environ["PATH_INFO"], status))
+            return start_response(status, headers, exc_info)
+
+        return application(environ, start)
+
+    with django_assert_max_num_queries(80) as queries:
+        apps_warm_up(recording)
+    assert statuses == [("/th/search/", "200 OK"), ("/en/search/", "200 OK")]
+    searched = [q["sql"] for q in queries.captured_queries if "searchentry" in q["sql"]]
+    assert any("'th'" in sql for sql in searched) and any("'en'" in sql for sql in searched)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_warm_up_waits_for_a_database_and_logs_no_error(monkeypatch, caplog):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import OperationalError, connections
+
+    from newsroom.apps import warm_up_requests
+
+    asked = []
+    warm_up_requests(lambda environ, start: asked.append(environ) or [], ["/th/search/?q=x"])
+    assert len(asked) == 1  # the database answers: the page is asked
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", unreachable)
+    warm_up_requests(lambda environ, start: asked.append(environ) or [], ["/th/search/?q=x"])
+    assert len(asked) == 1  # no database yet: left for the readers' first requests
+    monkeypatch.undo()
+
+    def failing(**kwargs):
+        raise OperationalError("no such table: timeline_searchentry")
+
+    monkeypatch.setattr("timeline.search.search_entries", failing)
+    with caplog.at_level("ERROR"):
+        warm_up_requests(WSGIHandler(), ["/th/search/?q=x"])
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
