@@ -12,10 +12,11 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # Connect the content-changed bridge and the page cache's receivers in every
         # process (web, worker, commands), not only where the middleware is loaded.
-        from newsroom import signals
+        from newsroom import planner, signals
         from newsroom.publishing import cache  # noqa: F401
 
         signals.bridge_connect()
+        signals.content_changed.connect(planner.on_content_changed, dispatch_uid="planner")
 
     def warm_up(self) -> None:
         """What Django builds on first use, per language, built before a reader waits for it:

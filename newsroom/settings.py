@@ -230,6 +230,8 @@ IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=5 * 1024 * 
 IMPORT_KEEP_FILES_DAYS = env.int("IMPORT_KEEP_FILES_DAYS", default=0)
 # Imports that write more rows than this at once have them search-indexed by the worker.
 SEARCH_INDEX_INLINE_ROWS = env.int("SEARCH_INDEX_INLINE_ROWS", default=100)
+# A bulk write of this many rows refreshes PostgreSQL's planner statistics (newsroom.planner).
+PLANNER_ANALYZE_ROWS = env.int("PLANNER_ANALYZE_ROWS", default=1000)
 # The background worker (newsroom.worker): its heartbeat, after how long without one its
 # tasks are run again by another, how often a task may lose its worker, the longest wait
 # between two tries while the database is away.
