@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _analyzed(django_capture_on_commit_callbacks, **change) -> bool:
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True):
-            content_changed_send(model=Event, **change)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        content_changed_send(model=Event, **change)
     return any(q["sql"].strip().upper() == "ANALYZE" for q in queries.captured_queries)
 
 
