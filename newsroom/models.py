@@ -77,6 +77,14 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def hidden(self):
+        """What ``published()`` leaves out (readers do not see it), in terms an index serves:
+        any other status, or published with its time still to come."""
+        others = [status for status in Status.values if status != Status.PUBLISHED]
+        return self.filter(
+            Q(status__in=others) | Q(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+        )
+
 
 class CleanedTextModel(models.Model):
     """Cleans every free-text field (both languages) and derives its own values before it is

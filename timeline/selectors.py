@@ -139,7 +139,7 @@ def with_event_count(queryset):
     # A row may cite one event twice (two passages); the link tables Django makes may not.
     counted = Count(event, distinct=not through._meta.auto_created)
     links = through.objects.filter(**{row: OuterRef("pk")}).order_by().values(row)
-    not_public = Event.objects.exclude(published_q()).order_by().values("pk")
+    not_public = Event.objects.hidden().order_by().values("pk")
 
     def count(links):
         number = links.annotate(number=counted).values("number")

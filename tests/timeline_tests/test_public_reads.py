@@ -208,3 +208,27 @@ def test_the_people_list_comes_a_page_at_a_time_people_before_organisations(clie
     assert _cards(first) == ["Person B", "Person C"] and "Organisations" not in first
     assert re.search(r"Person B<.*?1 event<", first.replace("\n", ""))
     assert _cards(second) == ["Org A"] and "Organisations" in second
+
+
+def test_hidden_is_what_published_leaves_out():
+    """``hidden()`` (the index's terms, for counting) and ``published()`` split every item."""
+    from django.utils import timezone
+
+    from newsroom.models import Status
+    from tests.factories import EventFactory
+
+    now = timezone.now()
+    for status in Status.values:
+        for publish_at in (
+            None,
+            now - datetime.timedelta(days=1),
+            now + datetime.timedelta(days=1),
+        ):
+            EventFactory(status=status, publish_at=publish_at)
+    everything = set(Event.objects.values_list("pk", flat=True))
+    shown = set(Event.objects.published().values_list("pk", flat=True))
+    hidden = set(Event.objects.hidden().values_list("pk", flat=True))
+    assert shown and hidden and not shown & hidden and shown | hidden == everything
+    assert set(Source.objects.hidden().values_list("pk", flat=True)).isdisjoint(
+        Source.objects.published().values_list("pk", flat=True)
+    )
