@@ -47,6 +47,7 @@ def apps_warm_up(application=None) -> None:
     serves, rather than in a reader's request (the WSGI and ASGI entry points call it).
     Given the WSGI ``application``, each app's ``warm_up_paths()`` are then asked of it."""
     from django.apps import apps
+    from django.db import connections
 
     configs = apps.get_app_configs()
     for config in configs:
@@ -55,15 +56,16 @@ def apps_warm_up(application=None) -> None:
     if application is not None:
         paths = [p for c in configs if hasattr(c, "warm_up_paths") for p in c.warm_up_paths()]
         warm_up_requests(application, paths)
+    # A server that forks its workers after loading the application must not hand them the
+    # warm-up's database connections.
+    connections.close_all()
 
 
 def warm_up_requests(application, paths) -> None:
     """Each of ``paths`` asked of ``application`` (WSGI) once, through the whole stack
     (middleware, view, form, templates, the database's pages), the answer thrown away: what
     a first request builds on first use is built before a reader's. Not when the database
-    cannot be reached yet (the page would fail and be logged as an error). The database
-    connections are closed after: a server that forks its workers after loading the
-    application must not hand them one connection."""
+    cannot be reached yet (the page would fail and be logged as an error)."""
     import io
     import logging
     from urllib.parse import urlsplit
@@ -107,4 +109,3 @@ def warm_up_requests(application, paths) -> None:
                 close()
         finally:
             errors.disabled = False
-    connections.close_all()
