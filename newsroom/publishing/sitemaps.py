@@ -1,7 +1,5 @@
 """Sitemaps of the public pages, every URL with its Thai and English alternates."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -9,8 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.functional import cached_property
 
-from newsroom.models import Note, NoteKind
-from newsroom.publishing.times import last_correction
+from newsroom.publishing.times import correction_time, last_correction, public_corrections
 
 
 class LanguagePairsPaginator(Paginator):
@@ -61,14 +58,10 @@ class I18nSitemap(Sitemap):
             return None
         latest = items.order_by("-updated_at").values_list("updated_at", flat=True).first()
         if self.note_field:
-            notes = Note.objects.filter(
-                Exists(items.filter(pk=OuterRef(self.note_field))),
-                kind=NoteKind.CORRECTION,
-                is_public=True,
-            )
+            notes = public_corrections().filter(Exists(items.filter(pk=OuterRef(self.note_field))))
             newest = notes.order_by("-noted_on").values_list("noted_on", flat=True)
-            if corrected := newest.first():
-                corrected = dt.datetime.combine(corrected, dt.time(), tzinfo=dt.UTC)
+            if noted_on := newest.first():
+                corrected = correction_time(noted_on)
                 latest = max(latest, corrected) if latest else corrected
         return latest
 

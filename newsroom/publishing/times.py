@@ -39,11 +39,19 @@ def _last_published_log(model):
     return Subquery(logs.order_by("-at", "-pk").values("at")[:1])
 
 
+def public_corrections():
+    """The notes that date an item's correction: public ones of the kind "correction"."""
+    return Note.objects.filter(kind=NoteKind.CORRECTION, is_public=True)
+
+
+def correction_time(noted_on: dt.date) -> dt.datetime:
+    """A correction's day as a time: its start, in UTC (as the SQL side casts it)."""
+    return dt.datetime.combine(noted_on, dt.time(), tzinfo=dt.UTC)
+
+
 def last_correction(note_field: str):
     """The latest public correction on the outer item (``note_field``: "event" or "source")."""
-    notes = Note.objects.filter(
-        **{note_field: OuterRef("pk")}, kind=NoteKind.CORRECTION, is_public=True
-    )
+    notes = public_corrections().filter(**{note_field: OuterRef("pk")})
     noted_on = Subquery(notes.order_by("-noted_on").values("noted_on")[:1])
     return Cast(noted_on, DateTimeField())
 
@@ -78,7 +86,7 @@ def publication_times(item, *, notes: Iterable) -> tuple[dt.datetime, dt.datetim
     ]
     if not corrections:
         return published_at, published_at
-    corrected_at = dt.datetime.combine(max(corrections), dt.time(), tzinfo=dt.UTC)
+    corrected_at = correction_time(max(corrections))
     return published_at, max(published_at, corrected_at)
 
 
@@ -129,7 +137,7 @@ def latest_changed(queryset, *, note_field: str, size: int):
     candidates.update(scheduled.values_list("pk", flat=True)[:size])
     for rows, key, at in (
         (_published_logs(queryset.model), "object_id", "at"),
-        (Note.objects.filter(kind=NoteKind.CORRECTION, is_public=True), note_field, "noted_on"),
+        (public_corrections(), note_field, "noted_on"),
     ):
         candidates |= _latest_keys(rows, key=key, at=at, allowed=items, size=size)
     dated = with_publication_times(queryset.filter(pk__in=candidates), note_field=note_field)
