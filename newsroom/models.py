@@ -79,11 +79,10 @@ class PublishableQuerySet(models.QuerySet):
 
     def hidden(self):
         """What ``published()`` leaves out (readers do not see it), in terms an index serves:
-        any other status, or published with its time still to come."""
+        any other status, or a time still to come (whatever the status: an item not
+        published is hidden anyway, and the condition is then the publish_at index's alone)."""
         others = [status for status in Status.values if status != Status.PUBLISHED]
-        return self.filter(
-            Q(status__in=others) | Q(status=Status.PUBLISHED, publish_at__gt=timezone.now())
-        )
+        return self.filter(Q(status__in=others) | Q(publish_at__gt=timezone.now()))
 
 
 class CleanedTextModel(models.Model):

@@ -346,6 +346,8 @@ class SearchEntry(models.Model):
                 fields=["kind", "object_id", "language"], name="one_search_entry_per_language"
             ),
         ]
+        # Migration 0012 adds search_entry_newest: (language, date_start DESC NULLS LAST,
+        # id DESC), what timeline.search walks when too many entries match to rank them all.
 
     def __str__(self):
         return f"{self.kind} #{self.object_id} [{self.language}]"

@@ -271,6 +271,7 @@ class SearchView(ListView):
             eras=Era.objects.all(),
             topics=Topic.objects.all(),
             people=selectors.people_in_public_events(),
+            results_capped=getattr(self.object_list, "capped", False),
             **kwargs,
         )
         search.attach_items(context["results"], self.pattern)

@@ -302,6 +302,42 @@ def test_the_number_of_queries_does_not_grow_with_the_results(client):
     assert queries("/en/search/?q=guava&page=2") == (few[0], 10)
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("en", "papaya"), ("th", "มะละกอ"), ("en", "apay")],
+    ids=["words", "thai", "inside-words"],
+)
+def test_more_matches_than_are_ranked_are_the_newest_first_and_said_so(
+    client, monkeypatch, language, typed
+):
+    """Past RANK_LIMIT matches, the newest are listed, newest first, and the page says
+    so; at the limit or under, every match is ranked (a title match first)."""
+    monkeypatch.setattr("timeline.search.RANK_LIMIT", 3)
+    dates = ["1950-06-25", "2024-06-19", "1961-07-06", "2000-02-09"]
+    events = {
+        date: EventFactory(
+            date=date,
+            title_en="Papaya talks",
+            title_th="การเจรจามะละกอ",
+            summary_en="",
+            summary_th="",
+        )
+        for date in dates
+    }
+    EventFactory(date="2025-01-01", title_en="Papaya draft", status="draft")
+    response = client.get(f"/{language}/search/?q={typed}")
+    assert [entry.item.slug for entry in response.context["results"]] == [
+        events[date].slug for date in ["2024-06-19", "2000-02-09", "1961-07-06"]
+    ]
+    assert response.context["paginator"].count == 3
+    notice = "the newest 3 are listed" if language == "en" else "3 รายการล่าสุด"
+    assert notice in response.content.decode()
+    events["1950-06-25"].delete()  # now 3 match: all ranked, none said to be left out
+    response = client.get(f"/{language}/search/?q={typed}")
+    assert len(response.context["results"]) == 3
+    assert notice not in response.content.decode()
+
+
 def test_the_header_has_a_labelled_search_box_on_every_page(client):
     page = client.get("/en/").content.decode()
     assert 'action="/en/search/"' in page

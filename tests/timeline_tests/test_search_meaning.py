@@ -93,6 +93,17 @@ def test_a_persons_other_spelling_finds_every_text_naming_them(editor_client, cl
     assert set(found(client, "/th/search/?q=Mangotin")) == expected
 
 
+def test_another_spelling_with_a_second_word_finds_the_items_with_both(editor_client, client):
+    """A name's group of spellings beside another word: FTS5 refused "(a OR b) c" (an error
+    page) until the parts were joined by AND."""
+    person = PersonFactory(name_th="วลาดิมีร์ มะม่วงติน", name_en="Vladimir Mangotin")
+    _save_aliases(editor_client, "person", person.pk, "มะม่วงติน\r\nมะม่วงตีนส์")
+    both = EventFactory(title_th="มะม่วงตินเยือนเปียงยาง", title_en="A visit", summary_en="")
+    EventFactory(title_th="มะม่วงตินเยือนมอสโก", summary_th="")
+    assert found(client, "/th/search/?q=มะม่วงตีนส์ เปียงยาง") == [both.slug]
+    assert found(client, "/th/search/?q=มะม่วงตีนส์ visit") == [both.slug]
+
+
 def test_a_topics_other_spelling_finds_its_events(editor_client, client):
     topic = TopicFactory(name_th="การประชุมสุดยอดผลไม้", name_en="Fruit summits")
     event = EventFactory(title_th="ผู้นำพบกัน", title_en="Leaders meet", summary_en="")
