@@ -612,7 +612,8 @@ def _ranked(candidates: list[int], parts: list[Part]) -> Results:
                 ),
             )
         )
-    # The word index's matches among them read once (FTS5's MATCH and bm25 on its table).
+    # The word index's matches among them read once (FTS5's MATCH and bm25 on its table;
+    # weights: title, text, related names).
     words = (
         f"WITH words AS MATERIALIZED (SELECT rowid AS rid, bm25({FTS}, 10.0, 2.0, 1.0) AS score"
         # "+rowid": a filter on FTS5's rows, not a lookup of each id (one MATCH an id: 1 s)
