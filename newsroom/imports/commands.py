@@ -26,8 +26,23 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a service stopping, ``timeout``) unwinds the import as Ctrl-C does."""
 
 
-def _terminate(signum, frame):
-    raise Terminated
+class _Stop:
+    """Ctrl-C or SIGTERM: raised where it lands, and raised again at the next batch. Python
+    only prints an exception raised inside a destructor (``__del__``): a signal landing
+    there was lost, and the import went on to the end."""
+
+    def __init__(self):
+        self.received = None
+
+    def __call__(self, signum, frame):
+        self.received = signum
+        self.check()
+
+    def check(self) -> None:
+        if self.received == signal.SIGTERM:
+            raise Terminated
+        if self.received is not None:
+            raise KeyboardInterrupt
 
 
 class ImportCommand(BaseCommand):
@@ -63,7 +78,9 @@ class ImportCommand(BaseCommand):
         except (SpreadsheetError, OSError) as error:
             raise CommandError(str(error)) from error
         main = threading.current_thread() is threading.main_thread()  # where signals go
-        previous = signal.signal(signal.SIGTERM, _terminate) if main else None
+        stop = _Stop()
+        signals = (signal.SIGTERM, signal.SIGINT) if main else ()
+        previous = {sig: signal.signal(sig, stop) for sig in signals}
         estimate = _rows_estimate(Path(file), table.format)
         try:
             with progress_bar(
@@ -74,14 +91,14 @@ class ImportCommand(BaseCommand):
                     table=table,
                     file_name=Path(file).name,
                     dry_run=dry_run,
-                    on_batch=lambda report: bar.update(report.total - bar.n),
+                    on_batch=lambda report: (stop.check(), bar.update(report.total - bar.n)),
                 )
                 bar.total = report.total  # the estimate was only that
         except KeyboardInterrupt as error:
             raise CommandError("Interrupted: nothing was imported.", returncode=130) from error
         finally:
-            if main:
-                signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         self._print(report, table)
         if not report.ok:
             raise CommandError(f"{len(report.errors)} error(s): nothing was imported.")

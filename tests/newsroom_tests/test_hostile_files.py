@@ -444,3 +444,23 @@ def test_the_admin_sends_a_200_mb_file_to_the_background_without_reading_it(
     assert status == 302 and _record_states(site_env)[-1] == "queued"
     assert not list(uploads.iterdir())  # moved to the media folder for the background import
     assert preview < SECONDS and confirm < SECONDS and peak < MEMORY
+
+
+def test_a_stop_swallowed_by_a_destructor_is_raised_at_the_next_batch():
+    """Python prints, and drops, an exception raised inside ``__del__``: a Ctrl-C landing
+    there let a 60,000-row import run to its end. The next batch raises it again."""
+    from newsroom.imports.commands import Terminated, _Stop
+
+    class Dying:
+        def __init__(self, stop, signum):
+            self.stop, self.signum = stop, signum
+
+        def __del__(self):
+            self.stop(self.signum, None)
+
+    for signum, expected in ((signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, Terminated)):
+        stop = _Stop()
+        stop.check()  # nothing received: goes on
+        Dying(stop, signum)  # lands in a destructor: "Exception ignored in", nothing raised
+        with pytest.raises(expected):
+            stop.check()
