@@ -453,12 +453,16 @@ FTS = "timeline_searchentry_fts"
 TSVECTOR = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
 
 
+def _matching_rows(table: str) -> str:
+    """SQLite: the rows of an FTS5 table matching the query given as its parameter."""
+    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+
+
 def _words_sql(parts: list[Part]) -> tuple[str, list]:
     """A condition: the entry holds these parts as words (unranked)."""
     if connection.vendor == "postgresql":
         return TSVECTOR, [_tsquery(parts)]
-    subquery = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-    return f"timeline_searchentry.id IN ({subquery})", [_fts5_query(parts)]
+    return f"timeline_searchentry.id IN ({_matching_rows(FTS)})", [_fts5_query(parts)]
 
 
 def _with_words(entries, parts: list[Part]):
@@ -501,8 +505,7 @@ def _substring_sql(texts: list[tuple[str, ...]]) -> tuple[str, list]:
     the condition row after row along the newest entries (3 s when none match), so for a
     search inside words alone the matches are read first, from the trigram index."""
     if connection.vendor == "sqlite":
-        subquery = f"SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s"
-        return f"timeline_searchentry.id IN ({subquery})", [_grams_query(texts)]
+        return f"timeline_searchentry.id IN ({_matching_rows(GRAMS)})", [_grams_query(texts)]
     like = f"{SUBSTRING_TEXT} ILIKE %s ESCAPE '\\'"
     sql = " AND ".join("(" + " OR ".join([like] * len(part)) + ")" for part in texts)
     return f"({sql})", [_like(text) for part in texts for text in part]
@@ -583,12 +586,8 @@ def _words_or_substrings_sql(parts: list[Part], texts: list[tuple[str, ...]]) ->
         inside, params = _substring_sql(texts)
         return f"({words} OR {inside})", [*words_params, *params]  # the cheaper test first
     # One list of both indexes' rows: SQLite reads "IN (a) OR IN (b)" three times slower.
-    words = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-    inside = f"SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH %s"
-    return (
-        f"timeline_searchentry.id IN ({words} UNION ALL {inside})",
-        [_fts5_query(parts), _grams_query(texts)],
-    )
+    both = f"{_matching_rows(FTS)} UNION ALL {_matching_rows(GRAMS)}"
+    return f"timeline_searchentry.id IN ({both})", [_fts5_query(parts), _grams_query(texts)]
 
 
 def _ids_sql(ids: list[int]) -> str:
@@ -661,9 +660,13 @@ class Listed(Results):
         return [(pk, self.tier) for pk in self.ids[start:stop]]
 
 
-def _found(candidates: list[int], capped: bool, parts: list[Part], *, page: int, inside: bool):
-    """The candidates ranked if they are every match (and may be found as words), else
-    listed as read. ``inside``: found inside words (tier 1); else as words, or either."""
+def _found(matching, parts: list[Part], *, page: int, inside: bool):
+    """The newest RANK_LIMIT entries of ``matching``: ranked if they are every match (and
+    may be found as words), else listed as read. ``inside``: found inside words (tier 1);
+    else as words, or either."""
+    candidates, capped = _newest(matching)
+    if not candidates:
+        return SearchEntry.objects.none()
     if capped or inside:
         results = Listed(candidates, tier=int(inside), capped=capped, whole_words=not inside)
     else:
@@ -682,34 +685,24 @@ def search_entries(*, query: Query, language: str, page: int = 1):
     if not query.parts:
         order = (F("date_start").asc(nulls_first=True), "date_end", "object_id")
         return entries.order_by(*order), None
-    substrings = [texts for part in query.parts if (texts := substring_texts(part))]
-    if short := [part for part in query.parts if not substring_texts(part)]:
+    parts = query.parts
+    substrings = [texts for part in parts if (texts := substring_texts(part))]
+    if short := [part for part in parts if not substring_texts(part)]:
         entries_inside = _with_words(entries, short)  # too short for trigrams: as words
     else:
         entries_inside = entries
-    words_sql, words_params = _words_sql(query.parts)
-    if substrings and any(part.is_thai for part in query.parts):
-        either = RawSQL(*_words_or_substrings_sql(query.parts, substrings), BooleanField())
-        candidates, capped = _newest(entries_inside.filter(either))
-        if not candidates:
-            return SearchEntry.objects.none(), _pattern(query.parts, substrings=True)
-        found = _found(candidates, capped, query.parts, page=page, inside=False)
-        return found, _pattern(query.parts, substrings=True)
-    candidates, capped = _newest(entries.filter(RawSQL(words_sql, words_params, BooleanField())))
-    if candidates:
-        found = _found(candidates, capped, query.parts, page=page, inside=False)
-        return found, _pattern(query.parts, substrings=False)
-    if not substrings:  # Latin script: inside words only if no word matches
-        return SearchEntry.objects.none(), _pattern(query.parts, substrings=False)
+    if substrings and any(part.is_thai for part in parts):
+        either = RawSQL(*_words_or_substrings_sql(parts, substrings), BooleanField())
+        found = _found(entries_inside.filter(either), parts, page=page, inside=False)
+        return found, _pattern(parts, substrings=True)
+    words = _found(_with_words(entries, parts), parts, page=page, inside=False)
+    if words or not substrings:  # Latin script: inside words only if no word matches
+        return words, _pattern(parts, substrings=False)
     inside, params = _substring_sql(substrings)
     if connection.vendor == "postgresql":  # the matches first: see _substring_sql
         inside = f"timeline_searchentry.id IN (SELECT id FROM timeline_searchentry WHERE {inside})"
     matching = entries_inside.filter(RawSQL(inside, params, output_field=BooleanField()))
-    candidates, capped = _newest(matching)
-    if not candidates:
-        return SearchEntry.objects.none(), _pattern(query.parts, substrings=True)
-    found = _found(candidates, capped, query.parts, page=page, inside=True)
-    return found, _pattern(query.parts, substrings=True)
+    return _found(matching, parts, page=page, inside=True), _pattern(parts, substrings=True)
 
 
 # Showing results
