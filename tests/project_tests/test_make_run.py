@@ -43,8 +43,11 @@ def descendants(pid: int) -> dict[int, str]:
     found, todo = {}, [pid]
     while todo:
         for child in tree.get(todo.pop(), []):
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
-            found[child] = cmdline.decode(errors="replace")
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue  # it exited since /proc was listed (a short-lived child)
+            found[child] = cmdline.replace(b"\0", b" ").decode(errors="replace")
             todo.append(child)
     return found
 
