@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -31,6 +33,33 @@ def localized(obj, field: str, language: str | None = None) -> Localized:
         if value:
             return Localized(value, code, code != wanted)
     return Localized("", wanted, False)
+
+
+def translated_html(value: Localized, *, tag: str = "span", paragraphs: bool = False) -> str:
+    """A translated field's text as an element (``{% tr %}``, TimelineJS's text): a fallback
+    carries the language of its text and a visible "Not yet translated"; ``paragraphs``
+    splits it on blank lines into <p>, else its line breaks become <br>. Empty: ""."""
+    if not value.text:
+        return ""
+    if not value.is_fallback:
+        inner = linebreaks_filter(value.text) if paragraphs else linebreaksbr(value.text)
+        return format_html("<{}>{}</{}>", tag, inner, tag)
+    page, mark = get_language(), gettext("Not yet translated")
+    if paragraphs:
+        inner = format_html(
+            '<span class="fallback-mark fallback-mark-block" lang="{}">{}</span>{}',
+            page,
+            mark,
+            linebreaks_filter(value.text),
+        )
+    else:
+        inner = format_html(
+            '{}<span class="fallback-mark" lang="{}"> {}</span>',
+            linebreaksbr(value.text),
+            page,
+            mark,
+        )
+    return format_html('<{} lang="{}" class="is-fallback">{}</{}>', tag, value.language, inner, tag)
 
 
 def other_languages(language: str) -> list[str]:

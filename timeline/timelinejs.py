@@ -9,13 +9,12 @@ TimelineJS inserts ``headline``, ``text``, ``display_date``, ``group`` and the m
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsroom.i18n import localized
+from newsroom.i18n import localized, translated_html
 from timeline import selectors
 from timeline.dates import DatePart, FuzzyDate, Precision
 from timeline.feeds import plain_text
@@ -26,8 +25,7 @@ _SPANS = {Precision.DECADE, Precision.CENTURY}
 
 def _html(obj, field: str, tag: str = "span", paragraphs: bool = False) -> str:
     """A translated field as the pages render it (a fallback is marked "Not yet translated")."""
-    context = {"value": localized(obj, field), "tag": tag, "paragraphs": paragraphs}
-    return render_to_string("newsroom/includes/translated.html", context).strip()
+    return translated_html(localized(obj, field), tag=tag, paragraphs=paragraphs)
 
 
 def date_object(part: DatePart, *, end: bool = False) -> dict:

@@ -6,16 +6,15 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 from newsroom.calendar import day_label
-from newsroom.i18n import localized
+from newsroom.i18n import localized, translated_html
 
 register = template.Library()
 
 
-@register.inclusion_tag("newsroom/includes/translated.html")
+@register.simple_tag
 def tr(obj, field, tag="span", paragraphs=False):
     """Render a translated field; a fallback carries its own lang and a visible marker."""
-    value = localized(obj, field)
-    return {"value": value, "tag": tag, "paragraphs": paragraphs}
+    return translated_html(localized(obj, field), tag=tag, paragraphs=paragraphs)
 
 
 @register.simple_tag
