@@ -6,10 +6,12 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 
 from newsroom.models import Note, Person, Quote, Source, published_q
+from newsroom.publishing.times import with_last_published
 from timeline.models import Citation, Event
 
 ORDER = ("sort_start", "sort_end", "slug")  # the timeline's order (index event_order)
@@ -54,47 +56,70 @@ def timeline_events(*, era: str = "", topic: str = ""):
     return events
 
 
+def source_texts(path: str) -> tuple[str, ...]:
+    """A source's long texts, where a page names the source (by ``path``) but shows neither."""
+    return (f"{path}__full_text", f"{path}__summary")
+
+
 def event_detail_queryset(*, events=None):
     """The event page's query; ``events`` narrows (by default: the published ones)."""
+    events = public_events() if events is None else events
     return (
-        (public_events() if events is None else events)
+        with_last_published(events)
         .select_related("era")
         .prefetch_related(
             "topics",
             "people",
             # One event's: in their own order (Citation's default sorts by event first, a join).
-            Prefetch("citations", public_citations().order_by("position", "pk")),
-            Prefetch("quotes", public_quotes()),
+            # Their sources in brief: not the full texts (whole articles) the page never shows.
+            Prefetch(
+                "citations",
+                public_citations().defer(*source_texts("source")).order_by("position", "pk"),
+            ),
+            Prefetch("quotes", public_quotes().defer(*source_texts("source"))),
             Prefetch("notes", public_notes()),
         )
     )
 
 
+# What the pager shows of an event's neighbours: its link, title and date label.
+NEIGHBOUR_FIELDS = (
+    "slug",
+    "title",
+    "date",
+    "display_date",
+    "start_qualifier",
+    "end_qualifier",
+    "start_precision",
+    "date_start",
+)
+
+
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
     """The published events just before and just after ``event`` in timeline order: two
-    short walks along the ``event_order`` index from the event's place."""
-    start, end, slug = event.sort_start, event.sort_end, event.slug
-    events = public_events()
-    before = Q(sort_start__lt=start) | Q(sort_start=start, sort_end__lt=end)
-    before |= Q(sort_start=start, sort_end=end, slug__lt=slug)
-    after = Q(sort_start__gt=start) | Q(sort_start=start, sort_end__gt=end)
-    after |= Q(sort_start=start, sort_end=end, slug__gt=slug)
+    short walks along the ``event_order`` index from the event's place, the row
+    (sort_start, sort_end, slug) compared as one value (both databases compare rows)."""
+    place = Tuple(*(F(name) for name in ORDER))
+    key = tuple(getattr(event, name) for name in ORDER)
+    events = public_events().only(*NEIGHBOUR_FIELDS)
     previous = (
-        events.filter(before, sort_start__lte=start)
-        .order_by("-sort_start", "-sort_end", "-slug")
-        .first()
+        events.filter(TupleLessThan(place, key)).order_by(*(f"-{name}" for name in ORDER)).first()
     )
-    following = events.filter(after, sort_start__gte=start).order_by(*ORDER).first()
+    following = events.filter(TupleGreaterThan(place, key)).order_by(*ORDER).first()
     return previous, following
 
 
 def source_detail_queryset(*, sources):
     """The source page's query: its public notes, quotes and published translations (its
     events come a page at a time: ``source_events``)."""
-    return sources.select_related("translation_of").prefetch_related(
-        Prefetch("notes", public_notes()),
-        Prefetch("quotes", Quote.objects.select_related("person")),  # its own: seen with it
-        Prefetch("translations", public_sources()),
+    return (
+        with_last_published(sources)
+        .select_related("translation_of")
+        .prefetch_related(
+            Prefetch("notes", public_notes()),
+            Prefetch("quotes", Quote.objects.select_related("person")),  # its own: seen with it
+            Prefetch("translations", public_sources()),
+        )
     )
 
 

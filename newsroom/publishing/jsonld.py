@@ -3,7 +3,8 @@
 A source page is an ``ItemPage`` about a ``CreativeWork``, a person page a ``ProfilePage``
 about a ``Person`` (the event pages' ``Article`` is in ``timeline/jsonld.py``). Public
 corrections are ``CorrectionComment``s, as schema.org has them. Everything is built from
-what the page already shows (prefetched), plus one query for when the item went public.
+what the page already shows (prefetched), and when the item last went public, read with it
+(``with_last_published``).
 """
 
 import json
@@ -15,12 +16,15 @@ from newsroom.models import NoteKind, is_public
 from newsroom.publishing.times import publication_times
 
 # What json_script escapes: no "</script>" (or "<!--") can come out of a title.
-_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_ESCAPES = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 def to_script(data: dict) -> str:
     """``data`` as JSON that is safe inside <script type="application/ld+json">."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for character, escaped in _ESCAPES.items():
+        text = text.replace(character, escaped)  # str.translate: ~80 times slower on Thai text
+    return text
 
 
 def organisation(build_url) -> dict:

@@ -11,8 +11,8 @@ Feeds, sitemaps and the pages' structured data date items the same way:
 - ``changed_at``: the later of the two, what readers of a feed see as "updated".
 
 ``with_publication_times`` works them out in SQL for many items; ``publication_times`` for
-the one item a page shows, from its public notes already in hand and one short query (a test
-holds the two to the same answers).
+the one item a page shows, from its public notes already in hand and the time of its last
+publication read with it (``with_last_published``); a test holds the two to the same answers.
 """
 
 import datetime as dt
@@ -70,16 +70,18 @@ def with_publication_times(queryset, *, note_field: str):
     ).annotate(changed_at=Greatest("published_at", Coalesce("corrected_at", "published_at")))
 
 
+def with_last_published(queryset):
+    """Annotate ``last_published``: when the item last moved to "published" in the workflow
+    log (None if it never did), what ``publication_times`` needs of the log, read with the
+    item (a page's query) rather than in a query of its own."""
+    return queryset.annotate(last_published=_last_published_log(queryset.model))
+
+
 def publication_times(item, *, notes: Iterable) -> tuple[dt.datetime, dt.datetime]:
     """``published_at`` and ``changed_at`` of one item (as ``with_publication_times``), given
-    its public notes (``notes``: the page has them prefetched)."""
-    logged = (
-        _published_logs(type(item))
-        .filter(object_id=item.pk)
-        .order_by("-at", "-pk")
-        .values_list("at", flat=True)
-        .first()
-    )
+    its public notes (``notes``: the page has them prefetched) and ``last_published``
+    (``with_last_published``: the page's query reads it)."""
+    logged = item.last_published
     published_at = max(t for t in (item.created_at, item.publish_at, logged) if t is not None)
     corrections = [
         note.noted_on for note in notes if note.kind == NoteKind.CORRECTION and note.is_public
