@@ -473,9 +473,9 @@ def _with_words(entries, parts: list[Part]):
 # The substring index (migration 0008): the same folded text on both databases.
 
 GRAMS = "timeline_searchentry_grams"
-SUBSTRING_TEXT = (  # PostgreSQL: the expression of the trigram index
-    "translate(timeline_searchentry.title || ' ' || timeline_searchentry.body"
-    " || ' ' || timeline_searchentry.extra, chr(8203) || chr(3660), '')"
+SUBSTRING_TEXT = (  # PostgreSQL: the expression of the trigram index (migration 0013)
+    "lower(translate(timeline_searchentry.title || ' ' || timeline_searchentry.body"
+    " || ' ' || timeline_searchentry.extra, chr(8203) || chr(3660), ''))"
 )
 
 
@@ -499,14 +499,15 @@ def _grams_query(texts: list[tuple[str, ...]]) -> str:
 def _substring_sql(texts: list[tuple[str, ...]]) -> tuple[str, list]:
     """A condition: the entry's title, text or related names contain every part (one of
     its spellings), even inside a word. SQLite: a MATCH on the trigram table. PostgreSQL:
-    ILIKE, which the trigram index serves when the database's LC_CTYPE is UTF-8 (migration
-    0004); otherwise a scan, slower but finding the same. PostgreSQL cannot tell from its
-    statistics how many rows an ILIKE keeps: asked for the newest matches, it may check
+    LIKE on the text in lower case (as ``fold`` gives the query; ILIKE was 16 times slower
+    on Thai text), which the trigram index serves when the database's LC_CTYPE is UTF-8
+    (migration 0004); otherwise a scan, slower but finding the same. PostgreSQL cannot
+    tell from its statistics how many rows a LIKE keeps: asked for the newest matches, it may check
     the condition row after row along the newest entries (3 s when none match), so for a
     search inside words alone the matches are read first, from the trigram index."""
     if connection.vendor == "sqlite":
         return f"timeline_searchentry.id IN ({_matching_rows(GRAMS)})", [_grams_query(texts)]
-    like = f"{SUBSTRING_TEXT} ILIKE %s ESCAPE '\\'"
+    like = f"{SUBSTRING_TEXT} LIKE %s ESCAPE '\\'"
     sql = " AND ".join("(" + " OR ".join([like] * len(part)) + ")" for part in texts)
     return f"({sql})", [_like(text) for part in texts for text in part]
 
@@ -650,27 +651,64 @@ def _newest(matching) -> tuple[list[int], bool]:
 class Listed(Results):
     """Entries as read, newest first (unranked): the newest RANK_LIMIT when more matched
     (``capped``: ranking them would read every match again), or those found only inside
-    words, which have no score."""
+    words, which have no score. ``inside_from``: where, in ``ids``, the entries found only
+    inside words begin (tier 1) after those found as words (by default: none)."""
 
-    def __init__(self, ids: list[int], *, tier: int, capped: bool, whole_words: bool = True):
+    def __init__(
+        self,
+        ids: list[int],
+        *,
+        tier: int,
+        capped: bool,
+        whole_words: bool = True,
+        inside_from: int | None = None,
+    ):
         super().__init__("", [], whole_words=whole_words)
         self.ids, self.tier, self.capped, self._count = ids, tier, capped, len(ids)
+        self.inside_from = len(ids) if inside_from is None else inside_from
 
     def _read(self, start: int, stop: int | None) -> list[tuple[int, int]]:
-        return [(pk, self.tier) for pk in self.ids[start:stop]]
+        return [
+            (pk, self.tier if n < self.inside_from else 1)
+            for n, pk in enumerate(self.ids[start:stop], start)
+        ]
 
 
 def _found(matching, parts: list[Part], *, page: int, inside: bool):
     """The newest RANK_LIMIT entries of ``matching``: ranked if they are every match (and
     may be found as words), else listed as read. ``inside``: found inside words (tier 1);
     else as words, or either."""
-    candidates, capped = _newest(matching)
+    return _results(*_newest(matching), parts, page=page, inside=inside)
+
+
+def _results(candidates: list[int], capped: bool, parts: list[Part], *, page: int, inside: bool):
+    """``candidates`` (``_newest``'s) ranked, or listed as read (see ``_found``)."""
     if not candidates:
         return SearchEntry.objects.none()
     if capped or inside:
         results = Listed(candidates, tier=int(inside), capped=capped, whole_words=not inside)
     else:
         results = _ranked(candidates, parts)
+    results.prefetch(page=page, size=PAGE_SIZE)
+    return results
+
+
+def _words_then_inside(words, either, parts: list[Part], *, page: int):
+    """Entries holding the query as ``words``, or ``either`` as words or inside words, the
+    word matches first. Up to RANK_LIMIT in all, every match is ranked. Past it, the newest
+    word matches, then the newest found only inside words to the limit (ranked, those
+    would all come after the words): when the words alone pass it, the substring index is
+    not read at all (at 50,000 events, matching a common name there is most of a search's
+    time)."""
+    found_as_words, capped = _newest(words)
+    if capped:
+        return _results(found_as_words, capped, parts, page=page, inside=False)
+    candidates, capped = _newest(either)
+    if not capped:
+        return _results(candidates, capped, parts, page=page, inside=False)
+    seen = set(found_as_words)
+    inside = [pk for pk in candidates if pk not in seen][: RANK_LIMIT - len(seen)]
+    results = Listed(found_as_words + inside, tier=0, capped=True, inside_from=len(found_as_words))
     results.prefetch(page=page, size=PAGE_SIZE)
     return results
 
@@ -693,7 +731,8 @@ def search_entries(*, query: Query, language: str, page: int = 1):
         entries_inside = entries
     if substrings and any(part.is_thai for part in parts):
         either = RawSQL(*_words_or_substrings_sql(parts, substrings), BooleanField())
-        found = _found(entries_inside.filter(either), parts, page=page, inside=False)
+        words, matching = _with_words(entries, parts), entries_inside.filter(either)
+        found = _words_then_inside(words, matching, parts, page=page)
         return found, _pattern(parts, substrings=True)
     words = _found(_with_words(entries, parts), parts, page=page, inside=False)
     if words or not substrings:  # Latin script: inside words only if no word matches
