@@ -44,6 +44,31 @@ def test_whole_word_matches_come_first_however_the_text_ranks(client):
     ]
 
 
+def test_past_the_ranked_matches_words_are_listed_before_parts_of_words(client, monkeypatch):
+    """More whole-word matches than are ranked: the newest of them are listed, not a newer
+    entry holding the word only inside a compound (it would rank after all of them)."""
+    monkeypatch.setattr("timeline.search.RANK_LIMIT", 2)
+    alone = [
+        EventFactory(date=date, title_th="ผู้นำกินไข่", summary_th="")
+        for date in ("1990-01-01", "1991-01-01", "1992-01-01")
+    ]
+    inside = EventFactory(date="2020-01-01", title_th="แม่ค้าขายกล้วยไข่", summary_th="")  # newest
+    assert found(client, "/th/search/?q=ไข่") == [alone[2].slug, alone[1].slug]
+    alone[0].delete()  # 2 as words, 3 in all: the words, then none (the limit is reached)
+    assert found(client, "/th/search/?q=ไข่") == [alone[2].slug, alone[1].slug]
+    alone[1].delete()  # 1 as words: then the compound, newest found inside a word
+    older = EventFactory(date="1980-01-01", title_th="กล้วยไข่ทอด", summary_th="")
+    response = client.get("/th/search/?q=ไข่")
+    assert [entry.item.slug for entry in response.context["results"]] == [
+        alone[2].slug,
+        inside.slug,
+    ]
+    assert [entry.whole_words for entry in response.context["results"]] == [True, False]
+    assert "2 รายการล่าสุด" in response.content.decode()  # the page says more matched
+    older.delete()  # 2 in all: ranked, words first
+    assert found(client, "/th/search/?q=ไข่") == [alone[2].slug, inside.slug]
+
+
 def test_a_word_inside_a_related_name_is_found(client):
     topic = TopicFactory(name_th="การทูตกล้วยไข่")
     event = EventFactory(title_th="ผู้นำพบกัน", summary_th="")
