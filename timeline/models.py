@@ -83,7 +83,9 @@ class Topic(TimestampedModel):
 
 class EventQuerySet(PublishableQuerySet):
     def for_timeline(self):
-        return self.select_related("era").prefetch_related("topics")
+        """As lists show events (the timeline, a source's or person's events, TimelineJS):
+        with their era and topics, without their bodies, which no list shows."""
+        return self.select_related("era").prefetch_related("topics").defer("body")
 
     def untranslated(self, language: str):
         """Events with text in another language that ``language`` still lacks."""
@@ -204,6 +206,10 @@ class Event(PublishableModel):
 
     def __str__(self):
         return self.title or self.slug
+
+    # Set by timeline.paging.mark_decades on the first event of a decade on a timeline page;
+    # "" elsewhere (a template's lookup of a missing attribute costs a dir() of the instance).
+    decade_anchor = ""
 
     def get_absolute_url(self):
         return reverse("timeline:event-detail", kwargs={"slug": self.slug})
