@@ -2,8 +2,9 @@
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from newsroom.calendar import BUDDHIST_ERA_LANGUAGES
 from newsroom.publishing.jsonld import to_script
@@ -20,13 +21,19 @@ def _language() -> str:
 
 @register.simple_tag
 def event_date(event):
-    return event.date_label(_language())
-
-
-@register.simple_tag
-def ce_years(event):
-    """The CE years of an event where the page's labels count another era, else ""."""
-    return event.ce_years if _language() in BUDDHIST_ERA_LANGUAGES else ""
+    """An event's date label in the page's language, in a <time> where it is a single day,
+    month or year. Thai labels count Buddhist Era years, so those pages add the Christian
+    Era years beside them, small."""
+    language = _language()
+    label, machine = event.date_label(language), event.machine_date
+    if machine:
+        text = format_html('<time class="date-text" datetime="{}">{}</time>', machine, label)
+    else:
+        text = format_html('<span class="date-text">{}</span>', label)
+    if language in BUDDHIST_ERA_LANGUAGES and (years := event.ce_years):
+        ce = gettext("CE %(years)s") % {"years": years}
+        text = format_html('{} <small class="date-ce">{}</small>', text, ce)
+    return format_html('<span class="date-label">{}</span>', text)
 
 
 @register.simple_tag
