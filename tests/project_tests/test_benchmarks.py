@@ -85,3 +85,34 @@ def test_bench_import_takes_the_postgresql_database_it_may_drop():
         subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
         if process and (kept := re.search(r"Kept (\S+)", process.stderr)):
             shutil.rmtree(kept[1], ignore_errors=True)
+
+
+def test_the_page_profile_splits_an_event_page_into_its_steps(tmp_path):
+    """bench/page_profile.py on a small site, as its docstring says to run it."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SECRET_KEY": "page-profile-test",
+    }
+    python = str(ROOT / ".venv" / "bin" / "python")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        process = subprocess.run(
+            [python, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert process.returncode == 0, process.stdout + process.stderr
+        return process
+
+    for command in (
+        ["migrate", "-v0"],
+        ["load_seed", "--force"],
+        ["collectstatic", "-v0", "--no-input"],
+    ):
+        run("manage.py", *command)
+    slug = "korean-war-with-soviet-backing"  # a seed event
+    out = run("bench/page_profile.py", f"/en/events/{slug}/", "--requests", "3").stdout
+    assert re.search(r"median [\d.]+ ms \([\d.]+x the bare view's [\d.]+ ms\)", out), out
+    assert re.search(r"\b(\d+) SQL queries", out) and "0 SQL queries" not in out, out
+    for step in ("the object, with its prefetches", "previous and next", "the template"):
+        assert re.search(rf"{step}\s+[\d.]+ ms", out), out
