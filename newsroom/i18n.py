@@ -35,31 +35,24 @@ def localized(obj, field: str, language: str | None = None) -> Localized:
     return Localized("", wanted, False)
 
 
-def translated_html(value: Localized, *, tag: str = "span", paragraphs: bool = False) -> str:
-    """A translated field's text as an element (``{% tr %}``, TimelineJS's text): a fallback
-    carries the language of its text and a visible "Not yet translated"; ``paragraphs``
-    splits it on blank lines into <p>, else its line breaks become <br>. Empty: ""."""
+def translated_html(obj, field: str, *, tag: str = "span", paragraphs: bool = False) -> str:
+    """``field`` of ``obj`` (``localized``) as an element, for ``{% tr %}`` and TimelineJS's
+    text: a fallback carries the language of its text and a visible "Not yet translated";
+    ``paragraphs`` splits it on blank lines into <p>, else its line breaks become <br>.
+    Empty: ""."""
+    value = localized(obj, field)
     if not value.text:
         return ""
+    body = linebreaks_filter(value.text) if paragraphs else linebreaksbr(value.text)
     if not value.is_fallback:
-        inner = linebreaks_filter(value.text) if paragraphs else linebreaksbr(value.text)
-        return format_html("<{}>{}</{}>", tag, inner, tag)
+        return format_html("<{}>{}</{}>", tag, body, tag)
     page, mark = get_language(), gettext("Not yet translated")
     if paragraphs:
-        inner = format_html(
-            '<span class="fallback-mark fallback-mark-block" lang="{}">{}</span>{}',
-            page,
-            mark,
-            linebreaks_filter(value.text),
-        )
+        block = '<span class="fallback-mark fallback-mark-block" lang="{}">{}</span>'
+        body = format_html(block + "{}", page, mark, body)
     else:
-        inner = format_html(
-            '{}<span class="fallback-mark" lang="{}"> {}</span>',
-            linebreaksbr(value.text),
-            page,
-            mark,
-        )
-    return format_html('<{} lang="{}" class="is-fallback">{}</{}>', tag, value.language, inner, tag)
+        body = format_html('{}<span class="fallback-mark" lang="{}"> {}</span>', body, page, mark)
+    return format_html('<{} lang="{}" class="is-fallback">{}</{}>', tag, value.language, body, tag)
 
 
 def other_languages(language: str) -> list[str]:

@@ -502,9 +502,10 @@ def _substring_sql(texts: list[tuple[str, ...]]) -> tuple[str, list]:
     LIKE on the text in lower case (as ``fold`` gives the query; ILIKE was 16 times slower
     on Thai text), which the trigram index serves when the database's LC_CTYPE is UTF-8
     (migration 0004); otherwise a scan, slower but finding the same. PostgreSQL cannot
-    tell from its statistics how many rows a LIKE keeps: asked for the newest matches, it may check
-    the condition row after row along the newest entries (3 s when none match), so for a
-    search inside words alone the matches are read first, from the trigram index."""
+    tell from its statistics how many rows a LIKE keeps: asked for the newest matches, it
+    may check the condition row after row along the newest entries (3 s when none match),
+    so a search inside words alone bounds that walk and otherwise reads the matches first,
+    from the trigram index (``_newest_inside``)."""
     if connection.vendor == "sqlite":
         return f"timeline_searchentry.id IN ({_matching_rows(GRAMS)})", [_grams_query(texts)]
     like = f"{SUBSTRING_TEXT} LIKE %s ESCAPE '\\'"
@@ -652,25 +653,23 @@ class Listed(Results):
     """Entries as read, newest first (unranked): the newest RANK_LIMIT when more matched
     (``capped``: ranking them would read every match again), or those found only inside
     words, which have no score. ``inside_from``: where, in ``ids``, the entries found only
-    inside words begin (tier 1) after those found as words (by default: none)."""
+    inside words (tier 1) begin, after those found as words (by default: none are)."""
 
     def __init__(
         self,
         ids: list[int],
         *,
-        tier: int,
         capped: bool,
         whole_words: bool = True,
         inside_from: int | None = None,
     ):
         super().__init__("", [], whole_words=whole_words)
-        self.ids, self.tier, self.capped, self._count = ids, tier, capped, len(ids)
+        self.ids, self.capped, self._count = ids, capped, len(ids)
         self.inside_from = len(ids) if inside_from is None else inside_from
 
     def _read(self, start: int, stop: int | None) -> list[tuple[int, int]]:
         return [
-            (pk, self.tier if n < self.inside_from else 1)
-            for n, pk in enumerate(self.ids[start:stop], start)
+            (pk, int(n >= self.inside_from)) for n, pk in enumerate(self.ids[start:stop], start)
         ]
 
 
@@ -686,7 +685,8 @@ def _results(candidates: list[int], capped: bool, parts: list[Part], *, page: in
     if not candidates:
         return SearchEntry.objects.none()
     if capped or inside:
-        results = Listed(candidates, tier=int(inside), capped=capped, whole_words=not inside)
+        start = 0 if inside else None
+        results = Listed(candidates, capped=capped, whole_words=not inside, inside_from=start)
     else:
         results = _ranked(candidates, parts)
     results.prefetch(page=page, size=PAGE_SIZE)
@@ -708,7 +708,7 @@ def _words_then_inside(words, either, parts: list[Part], *, page: int):
         return _results(candidates, capped, parts, page=page, inside=False)
     seen = set(found_as_words)
     inside = [pk for pk in candidates if pk not in seen][: RANK_LIMIT - len(seen)]
-    results = Listed(found_as_words + inside, tier=0, capped=True, inside_from=len(found_as_words))
+    results = Listed(found_as_words + inside, capped=True, inside_from=len(found_as_words))
     results.prefetch(page=page, size=PAGE_SIZE)
     return results
 

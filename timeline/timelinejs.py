@@ -14,18 +14,13 @@ from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsroom.i18n import localized, translated_html
+from newsroom.i18n import translated_html
 from timeline import selectors
 from timeline.dates import DatePart, FuzzyDate, Precision
 from timeline.feeds import plain_text
 from timeline.models import Era
 
 _SPANS = {Precision.DECADE, Precision.CENTURY}
-
-
-def _html(obj, field: str, tag: str = "span", paragraphs: bool = False) -> str:
-    """A translated field as the pages render it (a fallback is marked "Not yet translated")."""
-    return translated_html(localized(obj, field), tag=tag, paragraphs=paragraphs)
 
 
 def date_object(part: DatePart, *, end: bool = False) -> dict:
@@ -72,13 +67,13 @@ def _media(event, build_url) -> dict | None:
 
 def slide(event, *, language: str, build_url) -> dict:
     page = build_url(event.get_absolute_url())
-    text = _html(event, "summary", tag="div", paragraphs=True)
+    text = translated_html(event, "summary", tag="div", paragraphs=True)
     text += format_html('<p><a href="{}">{}</a></p>', page, _("The event and its sources"))
     data = {
         "unique_id": event.slug,
         **slide_dates(event.fuzzy_date),
         "display_date": escape(event.date_label(language)),
-        "text": {"headline": _html(event, "title"), "text": text},
+        "text": {"headline": translated_html(event, "title"), "text": text},
     }
     if event.era:
         data["group"] = escape(plain_text(event.era, "name"))
@@ -92,7 +87,7 @@ def era_object(era: Era) -> dict:
     return {
         "start_date": {"year": era.start_year},
         "end_date": {"year": era.end_year or timezone.localdate().year},
-        "text": {"headline": _html(era, "name")},
+        "text": {"headline": translated_html(era, "name")},
     }
 
 

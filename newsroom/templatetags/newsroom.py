@@ -14,7 +14,7 @@ register = template.Library()
 @register.simple_tag
 def tr(obj, field, tag="span", paragraphs=False):
     """Render a translated field; a fallback carries its own lang and a visible marker."""
-    return translated_html(localized(obj, field), tag=tag, paragraphs=paragraphs)
+    return translated_html(obj, field, tag=tag, paragraphs=paragraphs)
 
 
 @register.simple_tag
