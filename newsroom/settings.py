@@ -102,6 +102,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Parameters sent apart from the query (psycopg 3's server-side binding), so that a query
+    # a connection runs again and again (a page's) is parsed and planned once: prepared after
+    # DATABASE_PREPARE_THRESHOLD runs. "none" turns preparing off (a pooler in transaction
+    # mode that cannot keep prepared statements).
+    threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": True,
+            "prepare_threshold": None if threshold == "none" else int(threshold),
+        }
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
