@@ -6,7 +6,16 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 
@@ -41,7 +50,8 @@ def visible(model, *, user):
     """The items of ``model`` that ``user`` may open: all of them for staff who may change
     them (a preview), the public ones for everyone else."""
     opts = model._meta
-    if user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+    # Only staff open the admin; a reader's request is answered without asking the backends.
+    if user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
         return model.objects.all()
     return model.objects.published()
 
@@ -62,11 +72,18 @@ def source_texts(path: str) -> tuple[str, ...]:
 
 
 def event_detail_queryset(*, events=None):
-    """The event page's query; ``events`` narrows (by default: the published ones)."""
+    """The event page's query; ``events`` narrows (by default: the published ones). Its quotes
+    and notes, which most events lack, are read after it: ``read_event_extras``."""
     events = public_events() if events is None else events
     return (
         with_last_published(events)
         .select_related("era")
+        .annotate(
+            **{
+                f"has_{relation}": Exists(model.objects.filter(event=OuterRef("pk")))
+                for relation, model in (("quotes", Quote), ("notes", Note))
+            }
+        )
         .prefetch_related(
             "topics",
             "people",
@@ -76,10 +93,24 @@ def event_detail_queryset(*, events=None):
                 "citations",
                 public_citations().defer(*source_texts("source")).order_by("position", "pk"),
             ),
-            Prefetch("quotes", public_quotes().defer(*source_texts("source"))),
-            Prefetch("notes", public_notes()),
         )
     )
+
+
+def read_event_extras(event: Event) -> None:
+    """The public quotes and notes of ``event`` (from ``event_detail_queryset``), prefetched:
+    read only where its query found some (``has_quotes``, ``has_notes``: most events have
+    none, and a query that finds nothing costs a page about as much as one that does); the
+    others are known to be empty, and ``event.quotes.all()`` answers so without a query."""
+    extras = {
+        "quotes": Prefetch("quotes", public_quotes().defer(*source_texts("source"))),
+        "notes": Prefetch("notes", public_notes()),
+    }
+    found = {name: getattr(event, f"has_{name}") for name in extras}
+    prefetch_related_objects([event], *(extras[name] for name, has in found.items() if has))
+    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})  # Django's, as a prefetch
+    for name in (name for name, has in found.items() if not has):
+        cache[name] = Event._meta.get_field(name).related_model.objects.none()
 
 
 # What the pager shows of an event's neighbours: its link, title and date label.

@@ -180,6 +180,11 @@ class EventDetailView(PreviewMixin, DetailView):
     def get_queryset(self):
         return selectors.event_detail_queryset(events=self.base_queryset())
 
+    def get_object(self, queryset=None):
+        event = super().get_object(queryset)
+        selectors.read_event_extras(event)
+        return event
+
     def get_context_data(self, **kwargs):
         page_of_one(Event)  # it lists no events: its neighbours are events it shows
         previous, following = selectors.adjacent_events(event=self.object)

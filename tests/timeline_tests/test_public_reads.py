@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -145,6 +147,38 @@ def test_the_same_text_in_a_public_correction_is_on_those_pages(client, event, l
         assert PRIVATE in html, name
         assert PRIVATE in json.dumps(structured_data(html), ensure_ascii=False), name
     assert PRIVATE in page(client, language, "timeline:feed")
+
+
+def reads_of(client, url: str) -> tuple[str, set[str]]:
+    """The page, and the tables its queries read rows of (``SELECT "table"."id", ...``)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    tables = {m.group(1) for q in queries for m in [re.match(r'SELECT "(\w+)"\.', q["sql"])] if m}
+    return response.content.decode(), tables
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_event_page_reads_quotes_and_notes_only_for_an_event_that_has_some(
+    client, event, language
+):
+    """Most events have neither: the page's own query says so, and they are not read."""
+    Quote.objects.filter(event=event).delete()
+    Note.objects.filter(event=event).delete()
+    url = url_in(language, "timeline:event-detail", slug=event.slug)
+    html, tables = reads_of(client, url)
+    assert not tables & {"newsroom_quote", "newsroom_note"}
+    assert 'id="quotes-heading"' not in html and PRIVATE not in html
+
+    source = event.citations.first().source  # published: its quotes are public
+    person = Person.objects.create(slug="quoted-person", name_th="ผู้ให้สัมภาษณ์", name_en="Speaker")
+    Quote.objects.create(
+        person=person, source=source, event=event, text_th=QUOTE["th"], text_en=QUOTE["en"]
+    )
+    notes_on(event, kind="correction", is_public=True)
+    html, tables = reads_of(client, url)
+    assert {"newsroom_quote", "newsroom_note"} <= tables
+    assert shows_quote(html, language) and PRIVATE in html
 
 
 def test_previous_and_next_follow_the_timeline_with_unknown_starts_first():
