@@ -6,7 +6,9 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     F,
@@ -16,6 +18,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 
@@ -78,12 +81,7 @@ def event_detail_queryset(*, events=None):
     return (
         with_last_published(events)
         .select_related("era")
-        .annotate(
-            **{
-                f"has_{relation}": Exists(model.objects.filter(event=OuterRef("pk")))
-                for relation, model in (("quotes", Quote), ("notes", Note))
-            }
-        )
+        .annotate(has_quotes=_has_rows(Quote), has_notes=_has_rows(Note))
         .prefetch_related(
             "topics",
             "people",
@@ -95,6 +93,17 @@ def event_detail_queryset(*, events=None):
             ),
         )
     )
+
+
+def _has_rows(model) -> RawSQL:
+    """Whether some row of ``model`` names the event (its ``event`` key, an index probe),
+    for the event page's own query. Written out: Django builds the same EXISTS for ten times
+    what the database takes to answer it, a twentieth of the page (with two of them)."""
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.get_field("event").column)
+    event = f"{quote(Event._meta.db_table)}.{quote(Event._meta.pk.column)}"
+    sql = f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{key} = {event})"
+    return RawSQL(sql, (), output_field=BooleanField())
 
 
 def read_event_extras(event: Event) -> None:
