@@ -112,14 +112,17 @@ def read_event_extras(event: Event) -> None:
     none, and a query that finds nothing costs a page about as much as one that does); the
     others are known to be empty, and ``event.quotes.all()`` answers so without a query."""
     extras = {
-        "quotes": Prefetch("quotes", public_quotes().defer(*source_texts("source"))),
-        "notes": Prefetch("notes", public_notes()),
+        "quotes": lambda: Prefetch("quotes", public_quotes().defer(*source_texts("source"))),
+        "notes": lambda: Prefetch("notes", public_notes()),
     }
-    found = {name: getattr(event, f"has_{name}") for name in extras}
-    prefetch_related_objects([event], *(extras[name] for name, has in found.items() if has))
-    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})  # Django's, as a prefetch
-    for name in (name for name, has in found.items() if not has):
-        cache[name] = Event._meta.get_field(name).related_model.objects.none()
+    found = [name for name in extras if getattr(event, f"has_{name}")]
+    prefetch_related_objects([event], *(extras[name]() for name in found))
+    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in extras.keys() - set(found):
+        # As Django's prefetch leaves a relation it read: its results in hand (none here).
+        empty = Event._meta.get_field(name).related_model.objects.none()
+        empty._result_cache, empty._prefetch_done = [], True
+        cache[name] = empty
 
 
 # What the pager shows of an event's neighbours: its link, title and date label.
