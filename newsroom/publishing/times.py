@@ -16,6 +16,7 @@ publication read with it (``with_last_published``); a test holds the two to the 
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.db.models import DateTimeField, OuterRef, Subquery
@@ -34,7 +35,10 @@ def _published_logs(model):
     )
 
 
+@functools.cache
 def _last_published_log(model):
+    """The subquery, built once a model: it holds no value that changes (no time), and a
+    query that uses it works on its own copy (``resolve_expression``)."""
     logs = _published_logs(model).filter(object_id=OuterRef("pk"))
     return Subquery(logs.order_by("-at", "-pk").values("at")[:1])
 
