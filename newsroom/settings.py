@@ -169,7 +169,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_STORAGE",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            default="newsroom.staticfiles.StaticFilesStorage",
         )
     },
 }

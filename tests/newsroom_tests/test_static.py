@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
 
-PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+PRODUCTION_STORAGE = "newsroom.staticfiles.StaticFilesStorage"  # WhiteNoise's, URLs kept
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,27 @@ def production_static(settings, static_root):
 
 
 def test_the_production_default_is_whitenoises_compressed_manifest_storage():
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
     from newsroom import settings as project_settings
+    from newsroom.staticfiles import StaticFilesStorage
 
     assert project_settings.STORAGES["staticfiles"]["BACKEND"] == PRODUCTION_STORAGE
+    assert issubclass(StaticFilesStorage, CompressedManifestStaticFilesStorage)
+
+
+def test_a_files_url_is_looked_up_in_the_manifest_once(production_static, settings):
+    from newsroom.staticfiles import StaticFilesStorage
+
+    storage = StaticFilesStorage()
+    url = storage.url("newsroom/css/site.css")
+    assert re.fullmatch(r"/static/newsroom/css/site\.[0-9a-f]{12}\.css", url)
+    storage.hashed_files.clear()  # the manifest is not read again for that name
+    assert storage.url("newsroom/css/site.css") == url
+    with pytest.raises(ValueError):  # another name is, as before (and is missing)
+        storage.url("newsroom/css/other.css")
+    settings.DEBUG = True  # Django's answer with DEBUG on: the name itself
+    assert storage.url("newsroom/css/site.css") == "/static/newsroom/css/site.css"
 
 
 def test_collected_files_have_hashed_names_and_gzipped_copies(production_static):
