@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion import is_registered
 
+from newsroom.batches import key_chunks
 from newsroom.history.versions import revision_start, versions_bulk_create
 from newsroom.imports.engine import BATCH_SIZE, Importer, Report, Spec
 from newsroom.imports.specs import spec_for
@@ -197,7 +198,9 @@ def _restore(spec: Spec, changes, *, by) -> list[int]:
 
 def _log_status_restore(model, objects, *, by) -> None:
     """Undoing an import's status change is a workflow move too: log it."""
-    now = dict(model.objects.filter(pk__in=[o.pk for o in objects]).values_list("pk", "status"))
+    now = {}
+    for pks in key_chunks(o.pk for o in objects):
+        now.update(model.objects.filter(pk__in=pks).values_list("pk", "status"))
     log_rows(
         model=model,
         moves=[(o.pk, now.get(o.pk, ""), o.status) for o in objects],

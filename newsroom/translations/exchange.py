@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from newsroom.batches import key_chunks
 from newsroom.i18n import missing_translation_q, translated_fields
 from newsroom.imports.engine import Column, Spec
 from newsroom.imports.service import import_table
@@ -240,7 +241,9 @@ def _items(units: list[Unit]) -> dict[tuple[str, int], object]:
     items, known = {}, specs()
     for kind in {u.kind for u in units if u.kind in known}:
         pks = {u.pk for u in units if u.kind == kind}
-        items |= {(kind, obj.pk): obj for obj in known[kind].model.objects.filter(pk__in=pks)}
+        for part in key_chunks(pks):
+            objects = known[kind].model.objects.filter(pk__in=part)
+            items |= {(kind, obj.pk): obj for obj in objects}
     return items
 
 
@@ -285,10 +288,11 @@ def _import_kind(kind: str, outcomes: list[Outcome], result, *, user, file_name:
     record.translation_states = snapshot
     record.save(update_fields=["translation_states"])
     result.records.append(record)
-    for obj in spec.model.objects.filter(pk__in=fields):
-        translation_fields_confirm(
-            obj=obj, language=language, fields=fields[obj.pk], by=user, bulk=True
-        )
+    for part in key_chunks(fields):
+        for obj in spec.model.objects.filter(pk__in=part):
+            translation_fields_confirm(
+                obj=obj, language=language, fields=fields[obj.pk], by=user, bulk=True
+            )
 
 
 def _engine_checked(spec: Spec, outcomes: list[Outcome], language: str, *, user) -> list:

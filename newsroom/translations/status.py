@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.accounts import translator_language
+from newsroom.batches import key_chunks
 from newsroom.i18n import (
     LANGUAGE_CODES,
     is_missing_translation,
@@ -187,9 +188,13 @@ def translation_states_snapshot(*, model, pks, language: str) -> list[dict]:
     """The translation states of these items as they are (``translation_states_restore``
     puts them back): one per item, ``None`` where it has none yet."""
     states = TranslationState.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=pks, language=language
+        content_type=ContentType.objects.get_for_model(model), language=language
     )
-    known = {s["object_id"]: s for s in states.values("object_id", *STATE_FIELDS)}
+    known = {
+        s["object_id"]: s
+        for part in key_chunks(pks)
+        for s in states.filter(object_id__in=part).values("object_id", *STATE_FIELDS)
+    }
     return [
         {"object_id": pk, "language": language, "state": _jsonable(known.get(pk))} for pk in pks
     ]
