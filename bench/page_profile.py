@@ -64,6 +64,7 @@ def main() -> int:
 
     steps: dict[str, float] = defaultdict(float)
     timed(steps, SingleObjectMixin, "get_object", "the object, with its prefetches")
+    timed(steps, selectors, "event_page", "the event and what it shows of it")
     timed(steps, selectors, "adjacent_events", "previous and next")
     timed(steps, SimpleTemplateResponse, "render", "the template")
 

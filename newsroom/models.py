@@ -1,5 +1,6 @@
 """The editorial app: sources, the people they name, quotes and editor's notes."""
 
+import datetime as dt
 import functools
 
 from django.conf import settings
@@ -54,10 +55,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
-def published_q(prefix: str = "") -> Q:
-    """Published, and its publish time (if any) reached when the query is made: a scheduled
-    item appears by itself, with no job to run."""
-    now = timezone.now()
+def published_q(prefix: str = "", *, now: dt.datetime | None = None) -> Q:
+    """Published, and its publish time (if any) reached when the query is made (or at
+    ``now``): a scheduled item appears by itself, with no job to run."""
+    now = timezone.now() if now is None else now
     return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
         Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now})
     )
@@ -71,8 +72,8 @@ def is_public(item) -> bool:
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_q())
+    def published(self, *, now: dt.datetime | None = None):
+        return self.filter(published_q(now=now))
 
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())

@@ -21,24 +21,26 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from newsroom.models import Note, Person, Quote, Source, published_q
 from newsroom.publishing.times import with_last_published
-from timeline.models import Citation, Event
+from newsroom.statements import Statement
+from timeline.models import Citation, Event, Topic
 
 ORDER = ("sort_start", "sort_end", "slug")  # the timeline's order (index event_order)
 
 
-def public_events():
-    return Event.objects.published()
+def public_events(*, now=None):
+    return Event.objects.published(now=now)
 
 
 def public_sources():
     return Source.objects.published()
 
 
-def public_citations():
-    return Citation.objects.select_related("source").filter(published_q("source__"))
+def public_citations(*, now=None):
+    return Citation.objects.select_related("source").filter(published_q("source__", now=now))
 
 
 def public_quotes():
@@ -49,14 +51,18 @@ def public_notes():
     return Note.objects.filter(is_public=True)
 
 
+def may_preview(model, *, user) -> bool:
+    """Whether ``user`` sees the items of ``model`` before they are public: staff who may
+    change them."""
+    opts = model._meta
+    # Only staff open the admin; a reader's request is answered without asking the backends.
+    return user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 def visible(model, *, user):
     """The items of ``model`` that ``user`` may open: all of them for staff who may change
     them (a preview), the public ones for everyone else."""
-    opts = model._meta
-    # Only staff open the admin; a reader's request is answered without asking the backends.
-    if user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-        return model.objects.all()
-    return model.objects.published()
+    return model.objects.all() if may_preview(model, user=user) else model.objects.published()
 
 
 def timeline_events(*, era: str = "", topic: str = ""):
@@ -74,24 +80,13 @@ def source_texts(path: str) -> tuple[str, ...]:
     return (f"{path}__full_text", f"{path}__summary")
 
 
-def event_detail_queryset(*, events=None):
-    """The event page's query; ``events`` narrows (by default: the published ones). Its quotes
-    and notes, which most events lack, are read after it: ``read_event_extras``."""
-    events = public_events() if events is None else events
+def event_detail_queryset(*, events):
+    """The event page's row, of ``events``: the event, its era, when it last went public, and
+    whether it has quotes and notes (most events have none: ``read_event_extras``)."""
     return (
         with_last_published(events)
         .select_related("era")
         .annotate(has_quotes=_has_rows(Quote), has_notes=_has_rows(Note))
-        .prefetch_related(
-            "topics",
-            "people",
-            # One event's: in their own order (Citation's default sorts by event first, a join).
-            # Their sources in brief: not the full texts (whole articles) the page never shows.
-            Prefetch(
-                "citations",
-                public_citations().defer(*source_texts("source")).order_by("position", "pk"),
-            ),
-        )
     )
 
 
@@ -106,6 +101,61 @@ def _has_rows(model) -> RawSQL:
     return RawSQL(sql, (), output_field=BooleanField())
 
 
+# The event page's reads, their SQL written once a process (newsroom.statements): Django's
+# building of these six queries cost five times what the database takes to answer them.
+_slug, _when = Event._meta.get_field("slug"), Event._meta.get_field("publish_at")
+_event_key, _sort = Event._meta.pk, Event._meta.get_field("sort_start")
+
+_EVENT = Statement(
+    lambda *, slug, now: event_detail_queryset(events=public_events(now=now)).filter(slug=slug),
+    slug=_slug,
+    now=_when,
+)
+_EVENT_PREVIEW = Statement(  # staff who may change events: any event, as readers will see it
+    lambda *, slug: event_detail_queryset(events=Event.objects.all()).filter(slug=slug),
+    slug=_slug,
+)
+_TOPICS = Statement(lambda *, event: Topic.objects.filter(events=event), event=_event_key)
+_PEOPLE = Statement(lambda *, event: Person.objects.filter(events=event), event=_event_key)
+_CITATIONS = Statement(
+    # One event's: in their own order (Citation's default sorts by event first, a join).
+    # Their sources in brief: not the full texts (whole articles) the page never shows.
+    lambda *, event, now: (
+        public_citations(now=now)
+        .defer(*source_texts("source"))
+        .filter(event=event)
+        .order_by("position", "pk")
+    ),
+    event=_event_key,
+    now=_when,
+)
+
+
+def event_page(*, slug: str, preview: bool = False) -> Event | None:
+    """The event of the page at ``slug`` with what the page shows of it (its era, topics,
+    people, public citations, quotes and notes), or None if readers may not see it.
+    ``preview``: any event, for staff who may change it (``may_preview``)."""
+    now = timezone.now()
+    found = _EVENT_PREVIEW(slug=slug) if preview else _EVENT(slug=slug, now=now)
+    if not found:
+        return None
+    event = found[0]
+    _prefetched(event, "topics", _TOPICS(event=event.pk))
+    _prefetched(event, "people", _PEOPLE(event=event.pk))
+    _prefetched(event, "citations", _CITATIONS(event=event.pk, now=now))
+    read_event_extras(event)
+    return event
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """``instance.<name>.all()`` answers with ``rows`` and no query, as Django's prefetch
+    leaves a relation it has read."""
+    model = type(instance)._meta.get_field(name).related_model
+    read = model.objects.none()
+    read._result_cache, read._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = read
+
+
 def read_event_extras(event: Event) -> None:
     """The public quotes and notes of ``event`` (from ``event_detail_queryset``), prefetched:
     read only where its query found some (``has_quotes``, ``has_notes``: most events have
@@ -117,12 +167,8 @@ def read_event_extras(event: Event) -> None:
     }
     found = [name for name in extras if getattr(event, f"has_{name}")]
     prefetch_related_objects([event], *(extras[name]() for name in found))
-    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})
     for name in extras.keys() - set(found):
-        # As Django's prefetch leaves a relation it read: its results in hand (none here).
-        empty = Event._meta.get_field(name).related_model.objects.none()
-        empty._result_cache, empty._prefetch_done = [], True
-        cache[name] = empty
+        _prefetched(event, name, [])
 
 
 # What the pager shows of an event's neighbours: its link, title and date label.
@@ -138,18 +184,30 @@ NEIGHBOUR_FIELDS = (
 )
 
 
+def _neighbour(*, before: bool) -> Statement:
+    """The published event just before (or after) a place in timeline order: a short walk
+    along the ``event_order`` index, the row (sort_start, sort_end, slug) compared as one
+    value (both databases compare rows)."""
+    compare = TupleLessThan if before else TupleGreaterThan
+    order = [f"-{name}" for name in ORDER] if before else list(ORDER)
+
+    def build(*, sort_start, sort_end, slug, now):
+        place = Tuple(*(F(name) for name in ORDER))
+        events = public_events(now=now).only(*NEIGHBOUR_FIELDS)
+        return events.filter(compare(place, (sort_start, sort_end, slug))).order_by(*order)[:1]
+
+    return Statement(build, sort_start=_sort, sort_end=_sort, slug=_slug, now=_when)
+
+
+_PREVIOUS, _NEXT = _neighbour(before=True), _neighbour(before=False)
+
+
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:
-    """The published events just before and just after ``event`` in timeline order: two
-    short walks along the ``event_order`` index from the event's place, the row
-    (sort_start, sort_end, slug) compared as one value (both databases compare rows)."""
-    place = Tuple(*(F(name) for name in ORDER))
-    key = tuple(getattr(event, name) for name in ORDER)
-    events = public_events().only(*NEIGHBOUR_FIELDS)
-    previous = (
-        events.filter(TupleLessThan(place, key)).order_by(*(f"-{name}" for name in ORDER)).first()
-    )
-    following = events.filter(TupleGreaterThan(place, key)).order_by(*ORDER).first()
-    return previous, following
+    """The published events just before and just after ``event`` in timeline order."""
+    place = {name: getattr(event, name) for name in ORDER}
+    now = timezone.now()
+    previous, following = _PREVIOUS(**place, now=now), _NEXT(**place, now=now)
+    return (previous or [None])[0], (following or [None])[0]
 
 
 def source_detail_queryset(*, sources):

@@ -2,10 +2,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView, TemplateView
@@ -177,12 +178,14 @@ class EventDetailView(PreviewMixin, DetailView):
     template_name = "timeline/event_detail.html"
     context_object_name = "event"
 
-    def get_queryset(self):
-        return selectors.event_detail_queryset(events=self.base_queryset())
-
     def get_object(self, queryset=None):
-        event = super().get_object(queryset)
-        selectors.read_event_extras(event)
+        preview = selectors.may_preview(Event, user=self.request.user)
+        event = selectors.event_page(slug=self.kwargs[self.slug_url_kwarg], preview=preview)
+        if event is None:
+            raise Http404(  # Django's own words (and translations) for a DetailView's 404
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": Event._meta.verbose_name}
+            )
         return event
 
     def get_context_data(self, **kwargs):
