@@ -1,5 +1,8 @@
+import os
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,18 +50,35 @@ def apps_warm_up(application=None) -> None:
     serves, rather than in a reader's request (the WSGI and ASGI entry points call it).
     Given the WSGI ``application``, each app's ``warm_up_paths()`` are then asked of it."""
     from django.apps import apps
-    from django.db import connections
 
     configs = apps.get_app_configs()
     for config in configs:
         if warm_up := getattr(config, "warm_up", None):
             warm_up()
-    if application is not None:
-        paths = [p for c in configs if hasattr(c, "warm_up_paths") for p in c.warm_up_paths()]
-        warm_up_requests(application, paths)
-    # A server that forks its workers after loading the application must not hand them the
-    # warm-up's database connections.
-    connections.close_all()
+    if application is None:  # ASGI: requests are answered on other threads than this one
+        connections.close_all()
+        return
+    paths = [p for c in configs if hasattr(c, "warm_up_paths") for p in c.warm_up_paths()]
+    warm_up_requests(application, paths)
+    # WSGI: the connections stay open, warm (on PostgreSQL, its server process has read the
+    # tables' catalogue), for the process's first reader; closed if it forks first.
+    global _close_at_fork
+    _close_at_fork = True
+
+
+_close_at_fork = False  # the warm-up's connections are open
+
+
+def _close_before_fork() -> None:
+    """A server that loads the application, then forks its workers (gunicorn --preload),
+    must not hand them the warm-up's database connections: they are closed before."""
+    global _close_at_fork
+    if _close_at_fork:
+        _close_at_fork = False
+        connections.close_all()
+
+
+os.register_at_fork(before=_close_before_fork)
 
 
 def warm_up_requests(application, paths) -> None:

@@ -1,5 +1,7 @@
 """A server process builds before it serves what Django and the search build on first use."""
 
+import os
+
 import pytest
 from django.urls import get_resolver
 from django.utils import translation
@@ -70,3 +72,39 @@ def test_the_request_warm_up_waits_for_a_database_and_logs_no_error(monkeypatch,
     with caplog.at_level("ERROR"):
         warm_up_requests(WSGIHandler(), ["/th/search/?q=x"])
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.fixture
+def closings(monkeypatch):
+    """The times the database connections are closed (SQLite's in-memory test database
+    ignores a close: it would be lost)."""
+    from django.db import connections
+
+    closed, close_all = [], connections.close_all
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(1) or close_all())
+    return closed
+
+
+@pytest.mark.django_db(transaction=True)
+# The child exits at once: no lock another thread held can be waited for.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_worker_keeps_its_warm_connection_and_a_server_that_forks_closes_it_first(closings):
+    """A gunicorn worker warms up in its own process: its first reader's request finds the
+    connection open (on PostgreSQL, its server process has the tables' catalogue read).
+    A server that warms up, then forks its workers (--preload), hands them none."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    apps_warm_up(WSGIHandler())
+    assert closings == []
+    for _worker in range(2):
+        child = os.fork()
+        if child == 0:
+            os._exit(0)
+        os.waitpid(child, 0)
+        assert closings == [1]  # before the first fork; the second has none to close
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_asgi_process_closes_the_warm_up_connections_its_requests_would_not_use(closings):
+    apps_warm_up()
+    assert closings == [1]
