@@ -1,6 +1,7 @@
 """Where one public page's time goes, in-process (no HTTP, the page cache off): the whole
 request, its SQL queries, and the share of the view's steps (the object's query and its
-prefetches, the neighbours, the template), against the bare view in the same process.
+prefetches, or the event page's reads; the neighbours; the template), against the bare
+view in the same process.
 
 A database made by the web bench, kept (``bench/web_bench.py --keep``: web.sqlite3 and
 static/ in its folder), or any other:

@@ -114,5 +114,5 @@ def test_the_page_profile_splits_an_event_page_into_its_steps(tmp_path):
     out = run("bench/page_profile.py", f"/en/events/{slug}/", "--requests", "3").stdout
     assert re.search(r"median [\d.]+ ms \([\d.]+x the bare view's [\d.]+ ms\)", out), out
     assert re.search(r"\b(\d+) SQL queries", out) and "0 SQL queries" not in out, out
-    for step in ("the object, with its prefetches", "previous and next", "the template"):
+    for step in ("the event and what it shows of it", "previous and next", "the template"):
         assert re.search(rf"{step}\s+[\d.]+ ms", out), out
