@@ -85,7 +85,8 @@ class EventQuerySet(PublishableQuerySet):
     def for_timeline(self):
         """As lists show events (the timeline, a source's or person's events, TimelineJS):
         with their era and topics, without their bodies, which no list shows."""
-        return self.select_related("era").prefetch_related("topics").defer("body")
+        topics = models.Prefetch("topics", to_attr="topic_list")  # a list: no manager a card
+        return self.select_related("era").prefetch_related(topics).defer("body")
 
     def untranslated(self, language: str):
         """Events with text in another language that ``language`` still lacks."""
