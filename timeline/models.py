@@ -82,11 +82,16 @@ class Topic(TimestampedModel):
 
 
 class EventQuerySet(PublishableQuerySet):
-    def for_timeline(self):
+    def for_timeline(self, *, topics: bool = True):
         """As lists show events (the timeline, a source's or person's events, TimelineJS):
-        with their era and topics, without their bodies, which no list shows."""
-        topics = models.Prefetch("topics", to_attr="topic_list")  # a list: no manager a card
-        return self.select_related("era").prefetch_related(topics).defer("body")
+        with their era and (unless a list shows none) topics, without their bodies, which
+        no list shows."""
+        events = self.select_related("era").defer("body")
+        if not topics:
+            return events
+        return events.prefetch_related(  # a list: no related manager made for each card
+            models.Prefetch("topics", to_attr="topic_list")
+        )
 
     def untranslated(self, language: str):
         """Events with text in another language that ``language`` still lacks."""

@@ -227,13 +227,17 @@ def source_detail_queryset(*, sources):
 def source_events(source):
     """The published events that cite ``source``, in timeline order."""
     return (
-        public_events().for_timeline().filter(citations__source=source).distinct().order_by(*ORDER)
+        public_events()
+        .for_timeline(topics=False)  # its cards show none
+        .filter(citations__source=source)
+        .distinct()
+        .order_by(*ORDER)
     )
 
 
 def person_events(person):
     """The published events ``person`` takes part in, in timeline order."""
-    return public_events().for_timeline().filter(people=person).order_by(*ORDER)
+    return public_events().for_timeline(topics=False).filter(people=person).order_by(*ORDER)
 
 
 def people_in_public_events():

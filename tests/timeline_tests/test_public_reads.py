@@ -266,3 +266,23 @@ def test_hidden_is_what_published_leaves_out():
     assert set(Source.objects.hidden().values_list("pk", flat=True)).isdisjoint(
         Source.objects.published().values_list("pk", flat=True)
     )
+
+
+def test_a_source_and_a_persons_pages_list_events_without_reading_topics_they_do_not_show(
+    client,
+):
+    """Their cards show no topics: not read. The timeline's cards show them: read once."""
+    event = Event.objects.published().filter(topics__isnull=False, people__isnull=False).first()
+    source, person = event.citations.first().source, event.people.first()
+    for url in (
+        source.get_absolute_url(),
+        person.get_absolute_url(),
+        reverse("timeline:event-list"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert event.get_absolute_url() in html or url == reverse("timeline:event-list")
+        topics_read = [q for q in queries if '"timeline_event_topics"' in q["sql"]]
+        shows_topics = 'class="tags"' in html
+        assert len(topics_read) == int(shows_topics), url
+        assert shows_topics == (url == reverse("timeline:event-list")), url
