@@ -75,6 +75,11 @@ class Statement:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
+    def prepare(self) -> None:
+        """Its SQL written now, for the active language (a server process's warm-up), not
+        in a reader's request."""
+        self._compiled_for(get_language())
+
     def _compiled_for(self, language: str) -> _Compiled:
         """Compiled per language: modeltranslation writes a query in the active one."""
         if language not in self._compiled:

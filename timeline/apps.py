@@ -27,20 +27,26 @@ class TimelineConfig(AppConfig):
 
     def warm_up(self) -> None:
         """Called by the WSGI entry point in each server process before it serves: the Thai
-        word list, and the public pages' templates compiled (Django's cached loader compiles
-        each on its first use, which would be a reader's request)."""
+        word list, the public pages' templates compiled (Django's cached loader compiles
+        each on its first use, which would be a reader's request), the event page's SQL."""
+        import contextlib
         from pathlib import Path
 
         from django.conf import settings
+        from django.db import DatabaseError
         from django.template.loader import get_template
 
-        from timeline import search
+        from timeline import search, selectors
 
         search.warm_up()
         for folder in settings.TEMPLATES[0]["DIRS"]:
             for path in sorted(Path(folder, "timeline").rglob("*.html")):
                 get_template(str(path.relative_to(folder)))
         search.warm_up_queries()
+        # PostgreSQL's SQL may depend on its version, asked of the server: with no database
+        # yet, it is written in the first reader's request.
+        with contextlib.suppress(DatabaseError):
+            selectors.event_page_prepare()
 
     def warm_up_paths(self) -> list[str]:
         """A search in each language, asked once through the whole stack when a server

@@ -6,6 +6,7 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -21,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.models import Note, Person, Quote, Source, published_q
 from newsroom.publishing.times import with_last_published
@@ -131,6 +132,14 @@ _CITATIONS = Statement(
 )
 
 
+def event_page_prepare() -> None:
+    """The event page's statements written, in every language (a process's warm-up)."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for statement in (_EVENT, _EVENT_PREVIEW, _TOPICS, _PEOPLE, _CITATIONS, *_NEIGHBOURS):
+                statement.prepare()
+
+
 def event_page(*, slug: str, preview: bool = False) -> Event | None:
     """The event of the page at ``slug`` with what the page shows of it (its era, topics,
     people, public citations, quotes and notes), or None if readers may not see it.
@@ -199,7 +208,7 @@ def _neighbour(*, before: bool) -> Statement:
     return Statement(build, sort_start=_sort, sort_end=_sort, slug=_slug, now=_when)
 
 
-_PREVIOUS, _NEXT = _neighbour(before=True), _neighbour(before=False)
+_NEIGHBOURS = _PREVIOUS, _NEXT = _neighbour(before=True), _neighbour(before=False)
 
 
 def adjacent_events(*, event: Event) -> tuple[Event | None, Event | None]:

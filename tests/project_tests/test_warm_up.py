@@ -108,3 +108,25 @@ def test_a_worker_keeps_its_warm_connection_and_a_server_that_forks_closes_it_fi
 def test_an_asgi_process_closes_the_warm_up_connections_its_requests_would_not_use(closings):
     apps_warm_up()
     assert closings == [1]
+
+
+@pytest.mark.django_db(transaction=True)  # the warm-up closes the connection (ASGI)
+def test_after_the_warm_up_no_event_page_writes_its_sql_in_a_readers_request(
+    seeded, client, monkeypatch
+):
+    from newsroom.statements import Statement
+    from timeline import selectors
+    from timeline.models import Event
+
+    for statement in vars(selectors).values():  # as a new process has them: none written
+        if isinstance(statement, Statement):
+            monkeypatch.setattr(statement, "_compiled", {})
+    apps_warm_up()
+
+    def written_in_a_request(self):
+        raise AssertionError("a statement's SQL written in a reader's request")
+
+    monkeypatch.setattr(Statement, "_compile", written_in_a_request)
+    event = Event.objects.published().first()
+    for language in ("th", "en"):
+        assert client.get(f"/{language}/events/{event.slug}/").status_code == 200
