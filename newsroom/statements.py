@@ -61,6 +61,8 @@ class Statement:
 
     def __call__(self, **values) -> list:
         """The rows (model instances) the builder's QuerySet finds with these ``values``."""
+        if values.keys() != self._fields.keys():
+            raise TypeError(f"A statement takes the values {sorted(self._fields)}.")
         compiled = self._compiled_for(get_language())
         connection = connections[compiled.queryset.db]
         params = list(compiled.params)

@@ -66,6 +66,13 @@ def test_a_value_the_sql_does_not_carry_as_given_is_refused_at_once():
         statement(title="Moscow")
 
 
+def test_it_takes_exactly_the_values_it_was_made_with():
+    statement = Statement(event_with_era, slug=SLUG, now=WHEN)
+    for values in ({"slug": "x"}, {"slug": "x", "now": timezone.now(), "era": "y"}):
+        with pytest.raises(TypeError, match=r"takes the values \['now', 'slug'\]"):
+            statement(**values)
+
+
 def test_a_statement_that_would_read_more_than_one_query_is_refused():
     statement = Statement(
         lambda *, slug: Event.objects.filter(slug=slug).prefetch_related("topics"), slug=SLUG
