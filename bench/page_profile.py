@@ -61,12 +61,16 @@ def main() -> int:
     from django.test import Client
     from django.views.generic.detail import SingleObjectMixin
 
-    from timeline import selectors
+    from timeline import search, selectors
+    from timeline.forms import SearchForm
 
     steps: dict[str, float] = defaultdict(float)
     timed(steps, SingleObjectMixin, "get_object", "the object, with its prefetches")
     timed(steps, selectors, "event_page", "the event and what it shows of it")
     timed(steps, selectors, "adjacent_events", "previous and next")
+    timed(steps, SearchForm, "query", "search: the query read")
+    timed(steps, search, "search_entries", "search: the entries found")
+    timed(steps, search, "attach_items", "search: their items and snippets")
     timed(steps, SimpleTemplateResponse, "render", "the template")
 
     client = Client()

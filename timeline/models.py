@@ -349,6 +349,11 @@ class SearchEntry(models.Model):
     # Events only: what the date filters and the timeline order use.
     date_start = models.DateField(_("earliest date"), null=True)
     date_end = models.DateField(_("latest date"), null=True)
+    # SQLite's word index numbers the entry's row newest_prefix + id (migration 0014; set
+    # by timeline.search.newest_prefix): read backwards, a word's matches come newest first.
+    newest_prefix = models.BigIntegerField(
+        _("place among the newest"), db_default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("search entry")

@@ -189,6 +189,26 @@ def _dependent_events(model, pks: list | None) -> list | None:
     )
 
 
+# SQLite's word index numbers an entry's row newest_prefix + id (migration 0014): its
+# language's place in LANGUAGES, then its day (0: undated), then its id. Read backwards
+# within a language's range, a word's matches come newest first (``_newest_words``).
+ID_BITS, DAY_BITS = 32, 22  # ids below 2**32; date.toordinal() to 9999-12-31 below 2**22
+
+
+def newest_prefix(*, language: str, date_start: datetime.date | None) -> int:
+    """The entry's place in its language's newest-first order, less its id."""
+    codes = LANGUAGE_CODES
+    position = codes.index(language) if language in codes else len(codes)  # as 0014
+    day = date_start.toordinal() if date_start else 0
+    return (position << (ID_BITS + DAY_BITS)) | (day << ID_BITS)
+
+
+def _language_rows(language: str) -> tuple[int, int]:
+    """The first and last row number of a language's entries in the word index."""
+    first = newest_prefix(language=language, date_start=None)
+    return first, first + (1 << (ID_BITS + DAY_BITS)) - 1
+
+
 def _index_kind(kind: str, pks: list) -> None:
     objects = list(_indexable(kind).filter(pk__in=pks))
     entries = []
@@ -196,6 +216,7 @@ def _index_kind(kind: str, pks: list) -> None:
         for language in LANGUAGE_CODES:
             entry = DOCUMENTS[kind](obj, language)
             entry.kind, entry.object_id, entry.language = kind, obj.pk, language
+            entry.newest_prefix = newest_prefix(language=language, date_start=entry.date_start)
             entries.append(entry)
     SearchEntry.objects.filter(kind=kind, object_id__in=pks).delete()  # deleted items too
     SearchEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
@@ -416,8 +437,14 @@ def _is_prefix(spelling: Spelling) -> bool:
     return not spelling.phrase and not _THAI_RUN.search(spelling.words[-1])
 
 
-def _fts5_query(parts: list[Part]) -> str:
-    """FTS5's syntax: "a b" a phrase, "a"* a prefix, (x OR y), x AND y."""
+def _may_begin_words(parts: list[Part]) -> bool:
+    """Whether the last word typed is looked for as the start of longer words too."""
+    return any(_is_prefix(spelling) for spelling in parts[-1].spellings)
+
+
+def _fts5_query(parts: list[Part], *, whole: bool = False) -> str:
+    """FTS5's syntax: "a b" a phrase, "a"* a prefix, (x OR y), x AND y. ``whole``: the last
+    word as typed only, not as the start of longer ones."""
     last = parts[-1]
     found = []
     for part in parts:
@@ -427,14 +454,14 @@ def _fts5_query(parts: list[Part]) -> str:
                 alternatives.append('"' + " ".join(spelling.words) + '"')
             else:
                 words = [f'"{word}"' for word in spelling.words]
-                if part is last and _is_prefix(spelling):
+                if part is last and _is_prefix(spelling) and not whole:
                     words[-1] += "*"
                 alternatives.append(_either(words, " AND "))
         found.append(_either(alternatives, " OR "))
     return " AND ".join(found)  # not side by side: FTS5 refuses "(a OR b) c"
 
 
-def _tsquery(parts: list[Part]) -> str:
+def _tsquery(parts: list[Part], *, whole: bool = False) -> str:
     """PostgreSQL's syntax: 'a' <-> 'b' a phrase, 'a':* a prefix, | either, & all."""
     last = parts[-1]
     found = []
@@ -442,7 +469,7 @@ def _tsquery(parts: list[Part]) -> str:
         alternatives = []
         for spelling in part.spellings:
             words = [f"'{word}'" for word in spelling.words]
-            if part is last and _is_prefix(spelling):
+            if part is last and _is_prefix(spelling) and not whole:
                 words[-1] += ":*"
             alternatives.append(_either(words, " <-> " if spelling.phrase else " & "))
         found.append(_either(alternatives, " | "))
@@ -453,21 +480,25 @@ FTS = "timeline_searchentry_fts"
 TSVECTOR = "timeline_searchentry.search_vector @@ to_tsquery('simple', %s)"
 
 
+FTS_ID = f"rowid & {(1 << ID_BITS) - 1}"  # the entry's id, from a row of the word index
+
+
 def _matching_rows(table: str) -> str:
-    """SQLite: the rows of an FTS5 table matching the query given as its parameter."""
-    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+    """SQLite: the ids of the entries an FTS5 table finds for the query given as its
+    parameter (the word index numbers its rows newest_prefix + id; the trigram table, id)."""
+    return f"SELECT {FTS_ID if table == FTS else 'rowid'} FROM {table} WHERE {table} MATCH %s"
 
 
-def _words_sql(parts: list[Part]) -> tuple[str, list]:
-    """A condition: the entry holds these parts as words (unranked)."""
+def _words_sql(parts: list[Part], *, whole: bool = False) -> tuple[str, list]:
+    """A condition: the entry holds these parts as words (unranked; ``whole``: as typed)."""
     if connection.vendor == "postgresql":
-        return TSVECTOR, [_tsquery(parts)]
-    return f"timeline_searchentry.id IN ({_matching_rows(FTS)})", [_fts5_query(parts)]
+        return TSVECTOR, [_tsquery(parts, whole=whole)]
+    return f"timeline_searchentry.id IN ({_matching_rows(FTS)})", [_fts5_query(parts, whole=whole)]
 
 
-def _with_words(entries, parts: list[Part]):
-    """Entries holding these parts as words, unranked."""
-    return entries.filter(RawSQL(*_words_sql(parts), output_field=BooleanField()))
+def _with_words(entries, parts: list[Part], *, whole: bool = False):
+    """Entries holding these parts as words, unranked (``whole``: as typed)."""
+    return entries.filter(RawSQL(*_words_sql(parts, whole=whole), output_field=BooleanField()))
 
 
 # The substring index (migration 0008): the same folded text on both databases.
@@ -616,9 +647,9 @@ def _ranked(candidates: list[int], parts: list[Part]) -> Results:
     # The word index's matches among them read once (FTS5's MATCH and bm25 on its table;
     # weights: title, text, related names).
     words = (
-        f"WITH words AS MATERIALIZED (SELECT rowid AS rid, bm25({FTS}, 10.0, 2.0, 1.0) AS score"
-        # "+rowid": a filter on FTS5's rows, not a lookup of each id (one MATCH an id: 1 s)
-        f" FROM {FTS} WHERE {FTS} MATCH %s AND +rowid IN ({_ids_sql(candidates)}))"
+        f"WITH words AS MATERIALIZED (SELECT {FTS_ID} AS rid, bm25({FTS}, 10.0, 2.0, 1.0)"
+        # A filter on FTS5's rows, not a lookup of each row (one MATCH a row: 1 s)
+        f" AS score FROM {FTS} WHERE {FTS} MATCH %s AND {FTS_ID} IN ({_ids_sql(candidates)}))"
     )
     sql, params = within.values_list("id", "kind", "object_id").order_by().query.sql_with_params()
     return Results(
@@ -649,6 +680,43 @@ def _newest(matching) -> tuple[list[int], bool]:
     return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
 
 
+def _newest_words(entries, parts: list[Part], *, language: str) -> tuple[list[int], bool]:
+    """``_newest`` of ``entries`` holding these parts as words. A last word that may begin
+    longer ones is looked for as typed first: when more entries hold it whole than are
+    ranked, the newest of those are listed ("Pyongyang": not also "Pyongyangers"); else
+    the words it begins count too ("Pyong"). FTS5 reads every match of a word's start to
+    give any of them (6.5 ms for "pyongyang*" at 50,000 events; 0.5 for "pyongyang")."""
+    if _may_begin_words(parts):
+        as_typed = _newest_words_read(entries, parts, language=language, whole=True)
+        if as_typed[1]:
+            return as_typed
+    return _newest_words_read(entries, parts, language=language, whole=False)
+
+
+def _newest_words_read(
+    entries, parts: list[Part], *, language: str, whole: bool
+) -> tuple[list[int], bool]:
+    """``_newest_words`` with the last word ``whole`` or not. SQLite: the word index's
+    matches read backwards along its rows within the language's (newest first: migration
+    0014), each checked against ``entries`` (readers may see it; the filters), stopping
+    after RANK_LIMIT + 1. A word in most of the archive costs the rows listed, where the
+    list of all its matches, made to be sorted, cost 20 ms at 50,000 events."""
+    if connection.vendor != "sqlite":
+        return _newest(_with_words(entries, parts, whole=whole))
+    first, last = _language_rows(language)
+    listed = entries.filter(id=RawSQL(f"{FTS}.{FTS_ID}", [])).values("id")
+    sql, params = listed.query.sql_with_params()
+    walk = (
+        f"SELECT {FTS_ID} FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s"
+        f" AND EXISTS ({sql}) ORDER BY rowid DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        query = _fts5_query(parts, whole=whole)
+        cursor.execute(walk, [query, first, last, *params, RANK_LIMIT + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
+
+
 class Listed(Results):
     """Entries as read, newest first (unranked): the newest RANK_LIMIT when more matched
     (``capped``: ranking them would read every match again), or those found only inside
@@ -673,15 +741,10 @@ class Listed(Results):
         ]
 
 
-def _found(matching, parts: list[Part], *, page: int, inside: bool):
-    """The newest RANK_LIMIT entries of ``matching``: ranked if they are every match (and
-    may be found as words), else listed as read. ``inside``: found inside words (tier 1);
-    else as words, or either."""
-    return _results(*_newest(matching), parts, page=page, inside=inside)
-
-
 def _results(candidates: list[int], capped: bool, parts: list[Part], *, page: int, inside: bool):
-    """``candidates`` (``_newest``'s) ranked, or listed as read (see ``_found``)."""
+    """``candidates``, the newest RANK_LIMIT matches (``_newest``'s): ranked if they are
+    every match (and may be found as words), else listed as read. ``inside``: found
+    inside words (tier 1); else as words, or either."""
     if not candidates:
         return SearchEntry.objects.none()
     if capped or inside:
@@ -693,14 +756,14 @@ def _results(candidates: list[int], capped: bool, parts: list[Part], *, page: in
     return results
 
 
-def _words_then_inside(words, either, parts: list[Part], *, page: int):
-    """Entries holding the query as ``words``, or ``either`` as words or inside words, the
-    word matches first. Up to RANK_LIMIT in all, every match is ranked. Past it, the newest
-    word matches, then the newest found only inside words to the limit (ranked, those
-    would all come after the words): when the words alone pass it, the substring index is
-    not read at all (at 50,000 events, matching a common name there is most of a search's
-    time)."""
-    found_as_words, capped = _newest(words)
+def _words_then_inside(words: tuple[list[int], bool], either, parts: list[Part], *, page: int):
+    """Entries holding the query as words (``words``: ``_newest_words``'s), or ``either``
+    as words or inside words, the word matches first. Up to RANK_LIMIT in all, every match
+    is ranked. Past it, the newest word matches, then the newest found only inside words
+    to the limit (ranked, those would all come after the words): when the words alone pass
+    it, the substring index is not read at all (at 50,000 events, matching a common name
+    there is most of a search's time)."""
+    found_as_words, capped = words
     if capped:
         return _results(found_as_words, capped, parts, page=page, inside=False)
     candidates, capped = _newest(either)
@@ -766,10 +829,11 @@ def search_entries(*, query: Query, language: str, page: int = 1):
         entries_inside = entries
     if substrings and any(part.is_thai for part in parts):
         either = RawSQL(*_words_or_substrings_sql(parts, substrings), BooleanField())
-        words, matching = _with_words(entries, parts), entries_inside.filter(either)
-        found = _words_then_inside(words, matching, parts, page=page)
+        words = _newest_words(entries, parts, language=language)
+        found = _words_then_inside(words, entries_inside.filter(either), parts, page=page)
         return found, _pattern(parts, substrings=True)
-    words = _found(_with_words(entries, parts), parts, page=page, inside=False)
+    newest, capped = _newest_words(entries, parts, language=language)
+    words = _results(newest, capped, parts, page=page, inside=False)
     if words or not substrings:  # Latin script: inside words only if no word matches
         return words, _pattern(parts, substrings=False)
     newest, capped = _newest_inside(entries_inside, *_substring_sql(substrings))

@@ -356,3 +356,87 @@ def test_the_rebuild_command_restores_the_index(client):
     call_command("rebuild_search_index", stdout=out)
     assert "Search index rebuilt" in out.getvalue()
     assert found(client, "/en/search/?q=mangosteen") == [event.slug]
+
+
+def _expected_newest(typed: str, language: str, limit: int) -> list[int]:
+    """The newest ``limit`` entries readers may see that hold ``typed``, in Python: events
+    by their date, the latest id first among equals, the undated (sources, people) last."""
+    visible = set(Event.objects.published().values_list("pk", flat=True))
+    rows = [
+        entry
+        for entry in SearchEntry.objects.filter(language=language)
+        if typed in (entry.title + entry.body + entry.extra).lower()
+        and (entry.kind != "event" or entry.object_id in visible)
+    ]
+    rows.sort(key=lambda e: (e.date_start is not None, e.date_start or datetime.date.min, e.id))
+    return [entry.id for entry in reversed(rows)][:limit]
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "guava"), ("th", "ฝรั่ง")])
+def test_the_newest_matches_are_read_in_the_dates_order(monkeypatch, language, typed):
+    """What the search lists when more match than it ranks: read from the word index by
+    its row numbers on SQLite (migration 0014), along search_entry_newest on PostgreSQL;
+    the same entries in the same order as sorting every match, through edits and in each
+    language's range only."""
+    from timeline import search
+
+    dates = ["2024-06-19", "1950", "2024-06-19", "1961-07-06", "197X", "2025-08-22", "1945"]
+    events = [
+        EventFactory(date=date, title_en=f"Guava pact {n}", title_th=f"ข้อตกลง ฝรั่ง {n}")
+        for n, date in enumerate(dates)
+    ]
+    EventFactory(date="2026-01-01", title_en="Guava draft", title_th="ร่าง ฝรั่ง", status="draft")
+    EventFactory(date="2026-02-01", title_en="Mango pact", title_th="ข้อตกลง มะม่วง")
+    SourceFactory(title_en="Guava papers", title_th="เอกสาร ฝรั่ง")
+    PersonFactory(name_en="Guava Kim", name_th="ฝรั่ง คิม")
+    query = search.Query(text=typed)
+    entries = SearchEntry.objects.filter(search._public(query), language=language)
+
+    def newest(limit: int) -> tuple[list[int], bool]:
+        monkeypatch.setattr(search, "RANK_LIMIT", limit)
+        return search._newest_words(entries, query.parts, language=language)
+
+    assert newest(4) == (_expected_newest(typed, language, 4), True)
+    assert newest(100) == (_expected_newest(typed, language, 100), False)
+    assert len(newest(100)[0]) == len(dates) + 2  # the events readers see, a source, a person
+    events[1].date = "2030-01-01"  # an edit moves an event to the front
+    event_save(event=events[1])
+    assert newest(3)[0][0] == SearchEntry.objects.get(
+        kind="event", object_id=events[1].pk, language=language
+    ).pk
+    assert newest(3) == (_expected_newest(typed, language, 3), True)
+
+
+def test_each_entry_is_numbered_by_its_language_and_date():
+    from timeline import search
+
+    event = EventFactory(date="2024-06-19")
+    for entry in SearchEntry.objects.filter(object_id=event.pk, kind="event"):
+        expected = search.newest_prefix(language=entry.language, date_start=entry.date_start)
+        assert entry.newest_prefix == expected
+        first, last = search._language_rows(entry.language)
+        assert first <= entry.newest_prefix + entry.id <= last
+    th, en = (search._language_rows(code) for code in ("th", "en"))
+    assert th[1] < en[0] or en[1] < th[0]  # the languages' ranges do not meet
+    early = search.newest_prefix(language="th", date_start=datetime.date(1, 1, 1))
+    late = search.newest_prefix(language="th", date_start=datetime.date(9999, 12, 31))
+    assert search.newest_prefix(language="th", date_start=None) < early < late <= th[1]
+
+
+def test_a_whole_word_in_more_entries_than_are_ranked_lists_its_own(client, monkeypatch):
+    """The last word typed may be the start of longer ones ("papay" finds "papayas"); typed
+    whole and in more entries than are ranked, its own newest matches are listed, not
+    those of the longer words it begins."""
+    monkeypatch.setattr("timeline.search.RANK_LIMIT", 3)
+    whole = [
+        EventFactory(date=date, title_en="Papaya talks", summary_en="")
+        for date in ["1950-06-25", "1961-07-06", "2000-02-09", "2024-06-19"]
+    ]
+    longer = EventFactory(date="2025-01-01", title_en="Papayas shipped", summary_en="")
+    newest_whole = [whole[3].slug, whole[2].slug, whole[1].slug]
+    assert found(client, "/en/search/?q=papaya") == newest_whole
+    assert found(client, "/en/search/?q=papay") == [longer.slug, *newest_whole[:2]]
+    monkeypatch.setattr("timeline.search.RANK_LIMIT", 10)  # every match ranked: both words
+    assert sorted(found(client, "/en/search/?q=papaya")) == sorted(
+        [longer.slug, *(event.slug for event in whole)]
+    )
