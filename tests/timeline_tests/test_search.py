@@ -401,9 +401,10 @@ def test_the_newest_matches_are_read_in_the_dates_order(monkeypatch, language, t
     assert len(newest(100)[0]) == len(dates) + 2  # the events readers see, a source, a person
     events[1].date = "2030-01-01"  # an edit moves an event to the front
     event_save(event=events[1])
-    assert newest(3)[0][0] == SearchEntry.objects.get(
-        kind="event", object_id=events[1].pk, language=language
-    ).pk
+    assert (
+        newest(3)[0][0]
+        == SearchEntry.objects.get(kind="event", object_id=events[1].pk, language=language).pk
+    )
     assert newest(3) == (_expected_newest(typed, language, 3), True)
 
 
