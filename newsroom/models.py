@@ -78,12 +78,13 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
-    def hidden(self):
+    def hidden(self, *, now: dt.datetime | None = None):
         """What ``published()`` leaves out (readers do not see it), in terms an index serves:
         any other status, or a time still to come (whatever the status: an item not
         published is hidden anyway, and the condition is then the publish_at index's alone)."""
         others = [status for status in Status.values if status != Status.PUBLISHED]
-        return self.filter(Q(status__in=others) | Q(publish_at__gt=timezone.now()))
+        now = timezone.now() if now is None else now
+        return self.filter(Q(status__in=others) | Q(publish_at__gt=now))
 
 
 class CleanedTextModel(models.Model):

@@ -28,7 +28,8 @@ class TimelineConfig(AppConfig):
     def warm_up(self) -> None:
         """Called by the WSGI entry point in each server process before it serves: the Thai
         word list, the public pages' templates compiled (Django's cached loader compiles
-        each on its first use, which would be a reader's request), the event page's SQL."""
+        each on its first use, which would be a reader's request), the SQL of the event
+        page and of the search form."""
         import contextlib
         from pathlib import Path
 
@@ -46,7 +47,7 @@ class TimelineConfig(AppConfig):
         # PostgreSQL's SQL may depend on its version, asked of the server: with no database
         # yet, it is written in the first reader's request.
         with contextlib.suppress(DatabaseError):
-            selectors.event_page_prepare()
+            selectors.statements_prepare()
 
     def warm_up_paths(self) -> list[str]:
         """A search in each language, asked once through the whole stack when a server

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, FloatField, IntegerField, Q
+from django.db.models import BooleanField, F, FloatField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from newsroom.i18n import LANGUAGE_CODES, localized, other_languages
 from newsroom.models import Person, Source
+from newsroom.statements import Statement
 from newsroom.text import clean_text
 from timeline import selectors
 from timeline.models import Era, Event, SearchEntry, Topic
@@ -112,9 +114,11 @@ def _latin(obj, names: Iterable[str], language: str) -> list[str]:
 
 def aliases(item) -> list[str]:
     """An item's other spellings, one a line (people and topics: ``aliases``)."""
-    return [
-        line.strip() for line in (getattr(item, "aliases", "") or "").splitlines() if line.strip()
-    ]
+    return _lines(getattr(item, "aliases", ""))
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _names(item, language: str) -> list[str]:
@@ -377,17 +381,19 @@ def _name_groups(typed: list[Spelling]) -> dict[str, tuple[Spelling, ...]]:
     """For each of these that names a person or topic: all the spellings of its name (one
     query on people, one on topics)."""
     condition = Q(pk__in=[])
-    for spelling in typed:
-        if len(spelling.typed) >= 2:  # a single letter is in every other name
-            condition |= Q(aliases__icontains=spelling.typed)
-        for code in LANGUAGE_CODES:
-            condition |= Q(**{f"name_{code}__iexact": spelling.typed})
+    columns = [f"name_{code}" for code in LANGUAGE_CODES]
+    for text in dict.fromkeys(spelling.typed for spelling in typed):  # a word may be the query
+        if len(text) >= 2:  # a single letter is in every other name
+            condition |= Q(aliases__icontains=text)
+        for column in columns:
+            condition |= Q(**{f"{column}__iexact": text})
     wanted = {spelling.text for spelling in typed}
     groups: dict[str, list[Spelling]] = defaultdict(list)
     for model in (Person, Topic):
-        for item in model.objects.filter(condition):
-            names = [getattr(item, f"name_{code}") or "" for code in LANGUAGE_CODES]
-            spellings = [name for name in [*names, *aliases(item)] if name]
+        # A plain QuerySet: the condition names each language's column itself.
+        rows = QuerySet(model).filter(condition).values_list(*columns, "aliases")
+        for *names, other_spellings in rows:
+            spellings = [name for name in [*names, *_lines(other_spellings)] if name]
             for text in wanted & {fold(spelling) for spelling in spellings}:
                 groups[text] += [Spelling.of(name, phrase=True) for name in spellings]
     return {
@@ -419,9 +425,43 @@ def _public(query: Query) -> Q:
     short list, where "among every public event" was a list of the whole archive."""
     if query.filters_events:
         return Q(kind=Kind.EVENT, object_id__in=_events(query).values("pk"))
-    hidden_events = Q(kind=Kind.EVENT, object_id__in=Event.objects.hidden().values("pk"))
-    hidden_sources = Q(kind=Kind.SOURCE, object_id__in=Source.objects.hidden().values("pk"))
+    hidden_events, hidden_sources = _hidden_parts()
     return ~hidden_events & ~hidden_sources
+
+
+def _hidden_parts(*, now: datetime.datetime | None = None) -> tuple[Q, Q]:
+    return (
+        Q(kind=Kind.EVENT, object_id__in=Event.objects.hidden(now=now).values("pk")),
+        Q(kind=Kind.SOURCE, object_id__in=Source.objects.hidden(now=now).values("pk")),
+    )
+
+
+def _hidden_entries(*, language: str, now: datetime.datetime, limit: int):
+    """The ids of the first ``limit`` entries in ``language`` of the items readers do not
+    see: each kind's read from its hidden items (an OR would read every entry of the
+    language)."""
+    each = [
+        SearchEntry.objects.filter(part, language=language).values_list("id", flat=True)
+        for part in _hidden_parts(now=now)
+    ]
+    return each[0].union(*each[1:], all=True)[:limit]
+
+
+@functools.cache
+def _hidden_statement(limit: int) -> Statement:
+    return Statement(
+        functools.partial(_hidden_entries, limit=limit),
+        language=SearchEntry._meta.get_field("language"),
+        now=Event._meta.get_field("publish_at"),
+    )
+
+
+def _hidden(*, language: str) -> set[int] | None:
+    """The entries in ``language`` of the items readers do not see (what ``_public`` leaves
+    out, with no event filters), or None when there are more than RANK_LIMIT of them."""
+    statement = _hidden_statement(RANK_LIMIT + 1)
+    found = set(statement(language=language, now=timezone.now()))
+    return found if len(found) <= RANK_LIMIT else None
 
 
 # The word index
@@ -680,29 +720,57 @@ def _newest(matching) -> tuple[list[int], bool]:
     return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
 
 
-def _newest_words(entries, parts: list[Part], *, language: str) -> tuple[list[int], bool]:
-    """``_newest`` of ``entries`` holding these parts as words. A last word that may begin
-    longer ones is looked for as typed first: when more entries hold it whole than are
-    ranked, the newest of those are listed ("Pyongyang": not also "Pyongyangers"); else
-    the words it begins count too ("Pyong"). FTS5 reads every match of a word's start to
-    give any of them (6.5 ms for "pyongyang*" at 50,000 events; 0.5 for "pyongyang")."""
+def _newest_words(
+    entries, parts: list[Part], *, language: str, filtered: bool
+) -> tuple[list[int], bool]:
+    """``_newest`` of ``entries`` holding these parts as words (``filtered``: ``entries``
+    are some events', by the query's filters). A last word that may begin longer ones is
+    looked for as typed first: when more entries hold it whole than are ranked, the
+    newest of those are listed ("Pyongyang": not also "Pyongyangers"); else the words it
+    begins count too ("Pyong"). FTS5 reads every match of a word's start to give any of
+    them (6.5 ms for "pyongyang*" at 50,000 events; 0.5 for "pyongyang").
+
+    SQLite: the word index's matches read backwards along its rows within the language's
+    (newest first: migration 0014), stopping after RANK_LIMIT + 1 that ``entries`` holds.
+    A word in most of the archive costs the rows listed, where the list of all its
+    matches, made to be sorted, cost 20 ms at 50,000 events. Without filters, the rows of
+    the items readers do not see (``_hidden``: a few) are read first, and left out as the
+    rows come; with, each row is looked up among ``entries``."""
+    if connection.vendor != "sqlite":
+        read = functools.partial(_newest_as_words, entries, parts)
+    elif not filtered and (hidden := _hidden(language=language)) is not None:
+        read = functools.partial(_newest_rows, parts, language=language, hidden=hidden)
+    else:
+        read = functools.partial(_newest_rows_among, entries, parts, language=language)
     if _may_begin_words(parts):
-        as_typed = _newest_words_read(entries, parts, language=language, whole=True)
+        as_typed = read(whole=True)
         if as_typed[1]:
             return as_typed
-    return _newest_words_read(entries, parts, language=language, whole=False)
+    return read(whole=False)
 
 
-def _newest_words_read(
+def _newest_as_words(entries, parts: list[Part], *, whole: bool) -> tuple[list[int], bool]:
+    return _newest(_with_words(entries, parts, whole=whole))
+
+
+def _newest_rows(
+    parts: list[Part], *, language: str, hidden: set[int], whole: bool
+) -> tuple[list[int], bool]:
+    first, last = _language_rows(language)
+    walk = (
+        f"SELECT {FTS_ID} FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s"
+        " ORDER BY rowid DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        limit = RANK_LIMIT + 1 + len(hidden)  # every hidden one may be among them
+        cursor.execute(walk, [_fts5_query(parts, whole=whole), first, last, limit])
+        ids = [row[0] for row in cursor.fetchall() if row[0] not in hidden][: RANK_LIMIT + 1]
+    return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
+
+
+def _newest_rows_among(
     entries, parts: list[Part], *, language: str, whole: bool
 ) -> tuple[list[int], bool]:
-    """``_newest_words`` with the last word ``whole`` or not. SQLite: the word index's
-    matches read backwards along its rows within the language's (newest first: migration
-    0014), each checked against ``entries`` (readers may see it; the filters), stopping
-    after RANK_LIMIT + 1. A word in most of the archive costs the rows listed, where the
-    list of all its matches, made to be sorted, cost 20 ms at 50,000 events."""
-    if connection.vendor != "sqlite":
-        return _newest(_with_words(entries, parts, whole=whole))
     first, last = _language_rows(language)
     listed = entries.filter(id=RawSQL(f"{FTS}.{FTS_ID}", [])).values("id")
     sql, params = listed.query.sql_with_params()
@@ -829,10 +897,10 @@ def search_entries(*, query: Query, language: str, page: int = 1):
         entries_inside = entries
     if substrings and any(part.is_thai for part in parts):
         either = RawSQL(*_words_or_substrings_sql(parts, substrings), BooleanField())
-        words = _newest_words(entries, parts, language=language)
+        words = _newest_words(entries, parts, language=language, filtered=query.filters_events)
         found = _words_then_inside(words, entries_inside.filter(either), parts, page=page)
         return found, _pattern(parts, substrings=True)
-    newest, capped = _newest_words(entries, parts, language=language)
+    newest, capped = _newest_words(entries, parts, language=language, filtered=query.filters_events)
     words = _results(newest, capped, parts, page=page, inside=False)
     if words or not substrings:  # Latin script: inside words only if no word matches
         return words, _pattern(parts, substrings=False)
@@ -895,14 +963,32 @@ def text_language(text: str) -> str:
     return "th" if _THAI_RUN.search(text) else "en"
 
 
+# What a result shows of its item is its title, link and date (the passage is the entry's):
+# its long texts, in every language, are not read.
+_LONG_TEXTS = {
+    Kind.EVENT: ("summary", "body"),
+    Kind.SOURCE: ("summary", "full_text"),
+    Kind.PERSON: ("description",),
+}
+
+
+def _items(kind: str):
+    model, names = MODELS[kind], _LONG_TEXTS[kind]
+    columns = {field.name for field in model._meta.concrete_fields}
+    codes = ["", *(f"_{code}" for code in LANGUAGE_CODES)]
+    return model.objects.defer(*(f"{n}{c}" for n in names for c in codes if f"{n}{c}" in columns))
+
+
 def attach_items(entries, pattern: re.Pattern | None) -> None:
     """Give a page of entries their items (one query per kind) and their highlighted text."""
     ids = defaultdict(list)
     for entry in entries:
         ids[entry.kind].append(entry.object_id)
-    items = {kind: MODELS[kind].objects.in_bulk(pks) for kind, pks in ids.items()}
+    items = {kind: _items(kind).in_bulk(pks) for kind, pks in ids.items()}
     for entry in entries:
         entry.item = items[entry.kind].get(entry.object_id)
+        if entry.item is None:  # deleted since it was found: not shown
+            continue
         name = "name" if entry.kind == Kind.PERSON else "title"
         entry.title_language = localized(entry.item, name, entry.language).language
         entry.title_html = highlight(entry.title, pattern)

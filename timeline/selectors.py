@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from newsroom.models import Note, Person, Quote, Source, published_q
 from newsroom.publishing.times import with_last_published
 from newsroom.statements import Statement
-from timeline.models import Citation, Event, Topic
+from timeline.models import Citation, Era, Event, Topic
 
 ORDER = ("sort_start", "sort_end", "slug")  # the timeline's order (index event_order)
 
@@ -132,11 +132,14 @@ _CITATIONS = Statement(
 )
 
 
-def event_page_prepare() -> None:
-    """The event page's statements written, in every language (a process's warm-up)."""
+def statements_prepare() -> None:
+    """The statements of the event page and of the search form written, in every language
+    (a process's warm-up)."""
+    statements = (_EVENT, _EVENT_PREVIEW, _TOPICS, _PEOPLE, _CITATIONS, *_NEIGHBOURS)
+    statements += (_ERAS, _ALL_TOPICS, _PEOPLE_IN_PUBLIC_EVENTS)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for statement in (_EVENT, _EVENT_PREVIEW, _TOPICS, _PEOPLE, _CITATIONS, *_NEIGHBOURS):
+            for statement in statements:
                 statement.prepare()
 
 
@@ -249,10 +252,25 @@ def person_events(person):
     return public_events().for_timeline(topics=False).filter(people=person).order_by(*ORDER)
 
 
-def people_in_public_events():
-    """The people and organisations that take part in at least one public event (the search
-    form's choices): each asked whether it has one, which stops at the first."""
-    return Person.objects.filter(Exists(public_events().filter(people=OuterRef("pk"))))
+_ERAS = Statement(lambda: Era.objects.all())
+_ALL_TOPICS = Statement(lambda: Topic.objects.all())
+_PEOPLE_IN_PUBLIC_EVENTS = Statement(
+    # Each asked whether it has one, which stops at the first.
+    lambda *, now: Person.objects.filter(
+        Exists(public_events(now=now).filter(people=OuterRef("pk")))
+    ),
+    now=_when,
+)
+
+
+def search_choices() -> dict[str, list]:
+    """The search form's choices: every era and topic, and the people and organisations
+    that take part in at least one public event."""
+    return {
+        "eras": _ERAS(),
+        "topics": _ALL_TOPICS(),
+        "people": _PEOPLE_IN_PUBLIC_EVENTS(now=timezone.now()),
+    }
 
 
 def person_detail_queryset():

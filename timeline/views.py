@@ -276,9 +276,7 @@ class SearchView(ListView):
         context = super().get_context_data(
             form=self.form,
             query=self.query,
-            eras=Era.objects.all(),
-            topics=Topic.objects.all(),
-            people=selectors.people_in_public_events(),
+            **selectors.search_choices(),
             results_capped=getattr(self.object_list, "capped", False),
             **kwargs,
         )

@@ -385,7 +385,10 @@ def test_the_newest_matches_are_read_in_the_dates_order(monkeypatch, language, t
         EventFactory(date=date, title_en=f"Guava pact {n}", title_th=f"ข้อตกลง ฝรั่ง {n}")
         for n, date in enumerate(dates)
     ]
-    EventFactory(date="2026-01-01", title_en="Guava draft", title_th="ร่าง ฝรั่ง", status="draft")
+    for day in range(1, 5):  # the newest: readers do not see them
+        EventFactory(
+            date=f"2026-01-0{day}", title_en="Guava draft", title_th="ร่าง ฝรั่ง", status="draft"
+        )
     EventFactory(date="2026-02-01", title_en="Mango pact", title_th="ข้อตกลง มะม่วง")
     SourceFactory(title_en="Guava papers", title_th="เอกสาร ฝรั่ง")
     PersonFactory(name_en="Guava Kim", name_th="ฝรั่ง คิม")
@@ -394,9 +397,17 @@ def test_the_newest_matches_are_read_in_the_dates_order(monkeypatch, language, t
 
     def newest(limit: int) -> tuple[list[int], bool]:
         monkeypatch.setattr(search, "RANK_LIMIT", limit)
-        return search._newest_words(entries, query.parts, language=language)
+        # Each way of reading them: the hidden ones left out as read (fewer of them than the
+        # limit) or each row looked up among the entries (more, or the query filters).
+        found = [
+            search._newest_words(entries, query.parts, language=language, filtered=filtered)
+            for filtered in (False, True)
+        ]
+        assert found[0] == found[1]
+        return found[0]
 
-    assert newest(4) == (_expected_newest(typed, language, 4), True)
+    for limit in (3, 5):  # fewer hidden entries (4) than the limit, and more
+        assert newest(limit) == (_expected_newest(typed, language, limit), True)
     assert newest(100) == (_expected_newest(typed, language, 100), False)
     assert len(newest(100)[0]) == len(dates) + 2  # the events readers see, a source, a person
     events[1].date = "2030-01-01"  # an edit moves an event to the front
