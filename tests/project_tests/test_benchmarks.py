@@ -116,3 +116,6 @@ def test_the_page_profile_splits_an_event_page_into_its_steps(tmp_path):
     assert re.search(r"\b(\d+) SQL queries", out) and "0 SQL queries" not in out, out
     for step in ("the event and what it shows of it", "previous and next", "the template"):
         assert re.search(rf"{step}\s+[\d.]+ ms", out), out
+    search = run("bench/page_profile.py", "/en/search/?q=Korea", "--requests", "3").stdout
+    for step in ("the query read", "the entries found", "their items and snippets"):
+        assert re.search(rf"search: {step}\s+[\d.]+ ms", search), search
