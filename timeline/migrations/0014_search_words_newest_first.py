@@ -15,6 +15,9 @@
 # made in Python); bm25 needs only the index. A row leaves it by the 'delete' command given
 # the text it was indexed with, which the triggers have.
 #
+# Applying it rebuilds SQLite's word index from the entries: about 3 minutes for a site of
+# 50,000 events (100,000 entries) on the 2-core machine; PostgreSQL only fills the column.
+#
 # The column is added by ALTER TABLE (NOT NULL DEFAULT 0): Django's AddField would make
 # SQLite's table again, and drop the triggers and indexes of 0004, 0008 and 0012 with it.
 
