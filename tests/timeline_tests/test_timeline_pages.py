@@ -181,3 +181,35 @@ def test_shortly_before_august_2025_comes_after_april_2025_everywhere(client):
     assert slides.index(april.slug) < slides.index(shortly.slug)
     previous, _following = selectors.adjacent_events(event=shortly)
     assert previous.sort_start >= april.sort_start
+
+
+@pytest.mark.django_db
+def test_the_counts_by_year_can_be_read_in_the_years_order_from_their_index():
+    """The timeline's counts by year: the index event_year (migration timeline 0015) serves
+    the query as the timeline makes it, on each database (its expression is the query's).
+    PostgreSQL is told not to scan the table, so that a small test table still shows
+    whether the index could be used."""
+    from django.db.models import Count
+
+    from timeline.expressions import Year
+
+    counts = (
+        selectors.public_events()
+        .order_by()
+        .annotate(year=Year("sort_start"))
+        .values("year")
+        .annotate(n=Count("*"))
+        .order_by("year")
+    )
+    sql, params = counts.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"EXPLAIN {sql}" if connection.vendor == "postgresql" else f"EXPLAIN QUERY PLAN {sql}",
+            params,
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "event_year" in plan, plan
+    assert list(counts) == sorted(counts, key=lambda row: row["year"])  # the seed's years
+    assert sum(row["n"] for row in counts) == selectors.public_events().count()
