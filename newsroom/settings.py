@@ -99,8 +99,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-            + env.str("SQLITE_EXTRA_PRAGMAS", default=""),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
