@@ -224,6 +224,11 @@ def _index_kind(kind: str, pks: list) -> None:
             entries.append(entry)
     SearchEntry.objects.filter(kind=kind, object_id__in=pks).delete()  # deleted items too
     SearchEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    if any(entry.pk >= 1 << ID_BITS for entry in entries):  # 4 billion entries written
+        raise OverflowError(
+            "Search entry ids have passed 2**32, which SQLite's word index numbers its rows"
+            " with (migration timeline 0014): renumber the entries (ids from 1) and rebuild."
+        )
 
 
 def _index_batches(kind: str, pks: list | None, on_batch=None) -> None:
