@@ -182,7 +182,7 @@ class EventDetailView(PreviewMixin, DetailView):
         preview = selectors.may_preview(Event, user=self.request.user)
         event = selectors.event_page(slug=self.kwargs[self.slug_url_kwarg], preview=preview)
         if event is None:
-            raise Http404(  # Django's own words (and translations) for a DetailView's 404
+            raise Http404(  # the words of a DetailView's 404 (in Thai: locale/th)
                 _("No %(verbose_name)s found matching the query")
                 % {"verbose_name": Event._meta.verbose_name}
             )
