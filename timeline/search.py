@@ -213,6 +213,25 @@ def _language_rows(language: str) -> tuple[int, int]:
     return first, first + (1 << (ID_BITS + DAY_BITS)) - 1
 
 
+@functools.cache
+def _numbered_as_languages() -> bool:
+    """Whether every entry's row number holds its language's place in LANGUAGES as it is
+    now (once a process: its warm-up). LANGUAGES reordered, the numbers are those of the
+    old order until ``rebuild_search_index``: meanwhile the search reads the matches as
+    before migration 0014 (the same results, slower), not another language's rows."""
+    with connection.cursor() as cursor:
+        for language in LANGUAGE_CODES:
+            first, last = _language_rows(language)
+            cursor.execute(
+                "SELECT 1 FROM timeline_searchentry WHERE language = %s"
+                " AND newest_prefix NOT BETWEEN %s AND %s LIMIT 1",
+                [language, first, last],
+            )
+            if cursor.fetchone():
+                return False
+    return True
+
+
 def _index_kind(kind: str, pks: list) -> None:
     objects = list(_indexable(kind).filter(pk__in=pks))
     entries = []
@@ -741,7 +760,7 @@ def _newest_words(
     matches, made to be sorted, cost 20 ms at 50,000 events. Without filters, the rows of
     the items readers do not see (``_hidden``: a few) are read first, and left out as the
     rows come; with, each row is looked up among ``entries``."""
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or not _numbered_as_languages():
         read = functools.partial(_newest_as_words, entries, parts)
     elif not filtered and (hidden := _hidden(language=language)) is not None:
         read = functools.partial(_newest_rows, parts, language=language, hidden=hidden)

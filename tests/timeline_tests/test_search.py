@@ -452,3 +452,37 @@ def test_a_whole_word_in_more_entries_than_are_ranked_lists_its_own(client, monk
     assert sorted(found(client, "/en/search/?q=papaya")) == sorted(
         [longer.slug, *(event.slug for event in whole)]
     )
+
+
+def test_entries_numbered_in_another_order_of_languages_are_still_found_in_theirs(
+    client, monkeypatch
+):
+    """LANGUAGES reordered after the entries were written (their row numbers hold the old
+    order): the search still lists each page's own language's entries, newest first, until
+    the index is rebuilt, which numbers them again."""
+    from timeline import search
+
+    monkeypatch.setattr("timeline.search.RANK_LIMIT", 2)
+    events = [EventFactory(date=f"20{n}0-01-01", title_en=f"Quince {n}") for n in range(1, 4)]
+    newest = [events[2].slug, events[1].slug]
+    search._numbered_as_languages.cache_clear()
+    assert search._numbered_as_languages()
+    swapped = {"th": 1, "en": 0}  # the entries as another order of LANGUAGES numbered them
+    for entry in SearchEntry.objects.all():  # through the ORM: the triggers renumber the rows
+        position = swapped[entry.language] << (search.ID_BITS + search.DAY_BITS)
+        day = entry.newest_prefix & ((1 << (search.ID_BITS + search.DAY_BITS)) - 1)
+        entry.newest_prefix = position | day
+        entry.save(update_fields=["newest_prefix"])
+    search._numbered_as_languages.cache_clear()
+    try:
+        assert not search._numbered_as_languages()
+        for language in ("en", "th"):
+            response = client.get(f"/{language}/search/?q=quince")
+            assert [entry.item.slug for entry in response.context["results"]] == newest
+            assert {entry.language for entry in response.context["results"]} == {language}
+        call_command("rebuild_search_index", stdout=io.StringIO())
+        search._numbered_as_languages.cache_clear()
+        assert search._numbered_as_languages()
+        assert found(client, "/th/search/?q=quince") == newest
+    finally:
+        search._numbered_as_languages.cache_clear()
