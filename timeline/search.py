@@ -215,19 +215,22 @@ def _language_rows(language: str) -> tuple[int, int]:
 
 @functools.cache
 def _numbered_as_languages() -> bool:
-    """Whether every entry's row number holds its language's place in LANGUAGES as it is
-    now (once a process: its warm-up). LANGUAGES reordered, the numbers are those of the
-    old order until ``rebuild_search_index``: meanwhile the search reads the matches as
-    before migration 0014 (the same results, slower), not another language's rows."""
+    """Whether the entries' row numbers hold their language's place in LANGUAGES as it is
+    now (asked once a process: its warm-up). LANGUAGES reordered, the entries written before
+    keep the old order's numbers until ``rebuild_search_index``: meanwhile the search reads
+    the matches as before migration 0014 (the same results, slower), never another
+    language's rows. The oldest entry of each language tells: ids only grow, so when the
+    oldest was numbered in the order of now, every later one was."""
     with connection.cursor() as cursor:
         for language in LANGUAGE_CODES:
-            first, last = _language_rows(language)
             cursor.execute(
-                "SELECT 1 FROM timeline_searchentry WHERE language = %s"
-                " AND newest_prefix NOT BETWEEN %s AND %s LIMIT 1",
-                [language, first, last],
+                "SELECT newest_prefix FROM timeline_searchentry WHERE language = %s"
+                " ORDER BY id LIMIT 1",
+                [language],
             )
-            if cursor.fetchone():
+            row = cursor.fetchone()
+            first, last = _language_rows(language)
+            if row and not first <= row[0] <= last:
                 return False
     return True
 
