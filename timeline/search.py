@@ -768,7 +768,7 @@ def _newest_words(
     elif not filtered and (hidden := _hidden(language=language)) is not None:
         read = functools.partial(_newest_rows, parts, language=language, hidden=hidden)
     else:
-        read = functools.partial(_newest_rows_among, entries, parts, language=language)
+        read = functools.partial(_newest_rows, parts, language=language, among=entries)
     if _may_begin_words(parts):
         as_typed = read(whole=True)
         if as_typed[1]:
@@ -781,34 +781,25 @@ def _newest_as_words(entries, parts: list[Part], *, whole: bool) -> tuple[list[i
 
 
 def _newest_rows(
-    parts: list[Part], *, language: str, hidden: set[int], whole: bool
+    parts: list[Part], *, language: str, whole: bool, hidden=frozenset(), among=None
 ) -> tuple[list[int], bool]:
+    """SQLite's walk (``_newest_words``): the word index's matches in the language's range,
+    backwards, leaving out the ``hidden`` entries as they come, or, given ``among``, each
+    row looked up among those entries."""
     first, last = _language_rows(language)
+    check, params = "", []
+    if among is not None:
+        listed = among.filter(id=RawSQL(f"{FTS}.{FTS_ID}", [])).values("id")
+        sql, params = listed.query.sql_with_params()
+        check = f" AND EXISTS ({sql})"
     walk = (
         f"SELECT {FTS_ID} FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s"
-        " ORDER BY rowid DESC LIMIT %s"
+        f"{check} ORDER BY rowid DESC LIMIT %s"
     )
+    limit = RANK_LIMIT + 1 + len(hidden)  # every hidden one may be among them
     with connection.cursor() as cursor:
-        limit = RANK_LIMIT + 1 + len(hidden)  # every hidden one may be among them
-        cursor.execute(walk, [_fts5_query(parts, whole=whole), first, last, limit])
+        cursor.execute(walk, [_fts5_query(parts, whole=whole), first, last, *params, limit])
         ids = [row[0] for row in cursor.fetchall() if row[0] not in hidden][: RANK_LIMIT + 1]
-    return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
-
-
-def _newest_rows_among(
-    entries, parts: list[Part], *, language: str, whole: bool
-) -> tuple[list[int], bool]:
-    first, last = _language_rows(language)
-    listed = entries.filter(id=RawSQL(f"{FTS}.{FTS_ID}", [])).values("id")
-    sql, params = listed.query.sql_with_params()
-    walk = (
-        f"SELECT {FTS_ID} FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s"
-        f" AND EXISTS ({sql}) ORDER BY rowid DESC LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        query = _fts5_query(parts, whole=whole)
-        cursor.execute(walk, [query, first, last, *params, RANK_LIMIT + 1])
-        ids = [row[0] for row in cursor.fetchall()]
     return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
 
 
