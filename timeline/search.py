@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom.i18n import LANGUAGE_CODES, localized, other_languages
 from newsroom.models import Person, Source
-from newsroom.statements import Statement
+from newsroom.statements import Statement, planned_each_time
 from newsroom.text import clean_text
 from timeline import selectors
 from timeline.models import Era, Event, SearchEntry, Topic
@@ -900,7 +900,13 @@ def _newest_inside(entries, inside: str, params: list) -> tuple[list[int], bool]
 def search_entries(*, query: Query, language: str, page: int = 1):
     """The entries matching ``query`` on pages in ``language``, best first, and the pattern
     that finds in their text what matched (None when nothing is looked for). The results
-    of page ``page`` are read with their count."""
+    of page ``page`` are read with their count. Planned for the words looked for each time
+    (``planned_each_time``): how many entries hold them decides the plan."""
+    with planned_each_time():
+        return _search_entries(query=query, language=language, page=page)
+
+
+def _search_entries(*, query: Query, language: str, page: int = 1):
     if query.is_empty:
         return SearchEntry.objects.none(), None
     entries = SearchEntry.objects.filter(_public(query), language=language)
