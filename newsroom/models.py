@@ -75,8 +75,10 @@ class PublishableQuerySet(models.QuerySet):
     def published(self, *, now: dt.datetime | None = None):
         return self.filter(published_q(now=now))
 
-    def scheduled(self):
-        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+    def scheduled(self, *, now: dt.datetime | None = None):
+        """Published, to appear at a time still to come."""
+        now = timezone.now() if now is None else now
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=now)
 
     def hidden(self, *, now: dt.datetime | None = None):
         """What ``published()`` leaves out (readers do not see it), in terms an index serves:

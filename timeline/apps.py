@@ -13,7 +13,7 @@ class TimelineConfig(AppConfig):
         import timeline.resources  # noqa: F401  (registers the events', eras', topics' files)
         from newsroom.models import Person
         from newsroom.signals import content_changed
-        from timeline import pages
+        from timeline import pages, services
         from timeline.models import Era, Topic
         from timeline.search import on_content_changed, on_name_deleted, on_name_deleting
 
@@ -21,6 +21,8 @@ class TimelineConfig(AppConfig):
         content_changed.connect(on_content_changed, dispatch_uid="timeline-search-index")
         # An event that appears or moves changes its new neighbours' pages.
         content_changed.connect(pages.on_content_changed, dispatch_uid="timeline-neighbours")
+        # The counts by year summed back after writes (an import's 50,000 rows).
+        content_changed.connect(services.on_content_changed, dispatch_uid="timeline-years")
         for model in (Era, Topic, Person):  # their names are in their events' entries
             pre_delete.connect(on_name_deleting, sender=model, dispatch_uid=f"search-{model}")
             post_delete.connect(on_name_deleted, sender=model, dispatch_uid=f"search-{model}")

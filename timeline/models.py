@@ -293,6 +293,32 @@ class Event(PublishableModel):
         return ce_years(self.fuzzy_date)
 
 
+class EventYearCount(models.Model):
+    """How many published events (those scheduled for later too) start in each year, era by
+    era: what the timeline's pages are numbered by, read instead of counting the archive.
+
+    Written by the database itself, never by Django: triggers on the events' table add a
+    row of +1 or -1 for each event that is published, unpublished, deleted or moved to
+    another year or era, however it was written (a save, an import, an UPDATE in a shell);
+    a year's count is the sum of its rows. Adding rows takes no lock another writer waits
+    for (an import of 50,000 events, one transaction, holds none that an editor's save
+    needs). ``services.year_counts_compact`` sums them back to a row per year and era
+    after writes (migration 0017 has the triggers). Not managed by Django: a test
+    database's flush must not empty it apart from the events (the triggers, and on
+    PostgreSQL a TRUNCATE trigger, keep it right)."""
+
+    era_id = models.BigIntegerField(null=True)
+    year = models.IntegerField()
+    events = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "timeline_eventyearcount"
+
+    def __str__(self):
+        return f"{self.year} ({self.era_id}): {self.events:+d}"
+
+
 class CitationManager(models.Manager):
     def get_queryset(self):
         # A citation is named by its source (``__str__``: the history, the admin): with it.

@@ -1,7 +1,8 @@
 """The timeline in pages: a page holds at most ``TIMELINE_PAGE_SIZE`` events in timeline
-order (a count by year, along the ``event_year`` index, and one page of rows, along
-``event_order``). Readers jump by era and by decade to the page where it begins; without a
-page number the timeline opens on its latest page, the newest events.
+order (the counts by year, kept by the database for the timeline and its eras, or along the
+``event_year`` index for the rest, and one page of rows, along ``event_order``). Readers
+jump by era and by decade to the page where it begins; without a page number the timeline
+opens on its latest page, the newest events.
 """
 
 import datetime
@@ -81,12 +82,19 @@ def _page_of(before: int, size: int) -> int:
 
 
 def timeline_page(
-    *, events, page: str | int | None, size: int, eras=(), latest_first: bool = True
+    *,
+    events,
+    page: str | int | None,
+    size: int,
+    eras=(),
+    latest_first: bool = True,
+    years: dict[int, int] | None = None,
 ) -> TimelinePage:
     """The page ``page`` of ``events`` (ordered as the timeline; without a number, the last
     page, or the first if not ``latest_first``), with the pages where each of ``eras`` and
-    each decade begins."""
-    years = _years(events)
+    each decade begins. ``years``: how many of ``events`` start in each year, in order,
+    if known (``selectors.timeline_years``); else counted."""
+    years = _years(events) if years is None else years
     before_year = dict(zip(years, accumulate([0, *years.values()]), strict=False))
     total = sum(years.values())
     paginator = CountedPaginator(events, size, before_year=before_year, count=total)

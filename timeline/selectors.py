@@ -17,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Subquery,
+    Sum,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -27,7 +28,8 @@ from django.utils import timezone, translation
 from newsroom.models import Note, Person, Quote, Source, published_q
 from newsroom.publishing.times import with_last_published
 from newsroom.statements import Statement
-from timeline.models import Citation, Era, Event, Topic
+from timeline.expressions import Year
+from timeline.models import Citation, Era, Event, EventYearCount, Topic
 
 ORDER = ("sort_start", "sort_end", "slug")  # the timeline's order (index event_order)
 
@@ -74,6 +76,31 @@ def timeline_events(*, era: str = "", topic: str = ""):
     if topic:
         events = events.filter(topics__slug=topic)
     return events
+
+
+def timeline_years(*, era: str = "", now=None) -> dict[int, int]:
+    """How many events of the timeline (``timeline_events(era=era)``, no topic) start in
+    each year, in the years' order: the counts the database keeps (``EventYearCount``),
+    less the events scheduled for later (few: read along the publish_at index). The
+    cost is the number of years and eras, not of events."""
+    now = timezone.now() if now is None else now
+    counts = EventYearCount.objects.all()
+    later = Event.objects.scheduled(now=now)
+    if era:  # an era that is not there: no counts (era_id = NULL matches none)
+        counts = counts.filter(era_id=Subquery(Era.objects.filter(slug=era).values("pk")[:1]))
+        later = later.filter(era__slug=era)
+    years = dict(
+        counts.values("year").annotate(n=Sum("events")).order_by("year").values_list("year", "n")
+    )
+    for year, n in (
+        later.annotate(year=Year("sort_start"))
+        .values("year")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("year", "n")
+    ):
+        years[year] = years.get(year, 0) - n
+    return {year: n for year, n in years.items() if n > 0}
 
 
 def source_texts(path: str) -> tuple[str, ...]:

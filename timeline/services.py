@@ -3,6 +3,8 @@ forms, inlines and actions, revert, commands); each goes through ``newsroom.edit
 
 from collections.abc import Iterable
 
+from django.db import connection, transaction
+
 from newsroom.editing import item_delete, item_save
 from timeline.models import Citation, Era, Event, Topic
 
@@ -40,3 +42,45 @@ def citation_save(*, citation: Citation, by=None, validated: bool = False) -> Ci
 
 def citation_delete(*, citation: Citation, by=None) -> None:
     item_delete(item=citation, by=by)
+
+
+# The counts by year (timeline.models.EventYearCount): rows of +1 and -1 added by the
+# database's triggers, summed back to one a year and era once there are this many.
+YEAR_COUNTS_COMPACT_AFTER = 500
+
+
+def year_counts_compact(*, at_least: int = YEAR_COUNTS_COMPACT_AFTER) -> int:
+    """Sum the counts' rows to one per year and era (none where they sum to nothing), if
+    there are ``at_least`` rows; how many rows there were. Rows another transaction adds
+    meanwhile are left for the next time: PostgreSQL deletes and sums in one statement
+    the rows it sees; SQLite's transaction holds the write lock."""
+    table = "timeline_eventyearcount"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {table}")
+        rows, last = cursor.fetchone()
+        if rows < max(at_least, 1):
+            return rows
+        summed = (
+            "SELECT era_id, year, SUM(events) FROM {rows} GROUP BY era_id, year"
+            " HAVING SUM(events) <> 0"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} RETURNING era_id, year, events)"
+                f" INSERT INTO {table} (era_id, year, events) {summed.format(rows='gone')}"
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {table} (era_id, year, events)"
+                f" {summed.format(rows=f'(SELECT * FROM {table} WHERE id <= %s)')}",
+                [last],
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])
+    return rows
+
+
+def on_content_changed(sender, **kwargs) -> None:
+    """Once a write of events (or eras: deleting one moves its events) commits, their
+    counts by year summed back if they have grown many rows (an import's)."""
+    if sender in (Event, Era):
+        transaction.on_commit(year_counts_compact, robust=True)

@@ -138,6 +138,7 @@ def timeline_request(request, *, size: int, with_jumps: bool = True) -> Timeline
         page=request.GET.get("page"),
         size=size,
         eras=eras if with_jumps and not era else [],
+        years=None if topic else selectors.timeline_years(era=era),  # a topic's: counted
     )
     return TimelineRequest(era=era, topic=topic, eras=eras, timeline=timeline)
 
