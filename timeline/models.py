@@ -83,16 +83,11 @@ class Topic(TimestampedModel):
 
 
 class EventQuerySet(PublishableQuerySet):
-    def for_timeline(self, *, topics: bool = True):
+    def for_timeline(self):
         """As lists show events (the timeline, a source's or person's events, TimelineJS):
-        with their era and (unless a list shows none) topics, without their bodies, which
-        no list shows."""
-        events = self.select_related("era").defer("body")
-        if not topics:
-            return events
-        return events.prefetch_related(  # a list: no related manager made for each card
-            models.Prefetch("topics", to_attr="topic_list")
-        )
+        with their era, without their bodies, which no list shows. The timeline's cards
+        show their topics too: ``selectors.attach_topics``."""
+        return self.select_related("era").defer("body")
 
     def untranslated(self, language: str):
         """Events with text in another language that ``language`` still lacks."""

@@ -6,6 +6,8 @@ whose source readers may see too; public notes only. Staff who may change an ite
 before it is public (``visible``), as a preview.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
@@ -76,6 +78,21 @@ def timeline_events(*, era: str = "", topic: str = ""):
     if topic:
         events = events.filter(topics__slug=topic)
     return events
+
+
+def attach_topics(events: list[Event], *, topics: list[Topic]) -> None:
+    """Give each of ``events`` its ``topic_list``, in the order of ``topics`` (every topic:
+    what the timeline's filter lists, read once for the page): one read of the events'
+    (event, topic) pairs, and each topic one object however many cards show it. Django's
+    prefetch made a topic for each card that shows it: 5 ms for a page of 50 events."""
+    order = {topic.pk: n for n, topic in enumerate(topics)}
+    by_id = {topic.pk: topic for topic in topics}
+    pairs = Event.topics.through.objects.filter(event_id__in=[event.pk for event in events])
+    found = defaultdict(list)
+    for event_id, topic_id in pairs.values_list("event_id", "topic_id"):
+        found[event_id].append(by_id[topic_id])
+    for event in events:
+        event.topic_list = sorted(found[event.pk], key=lambda topic: order[topic.pk])
 
 
 def timeline_years(*, era: str = "", now=None) -> dict[int, int]:
@@ -266,17 +283,13 @@ def source_detail_queryset(*, sources):
 def source_events(source):
     """The published events that cite ``source``, in timeline order."""
     return (
-        public_events()
-        .for_timeline(topics=False)  # its cards show none
-        .filter(citations__source=source)
-        .distinct()
-        .order_by(*ORDER)
+        public_events().for_timeline().filter(citations__source=source).distinct().order_by(*ORDER)
     )
 
 
 def person_events(person):
     """The published events ``person`` takes part in, in timeline order."""
-    return public_events().for_timeline(topics=False).filter(people=person).order_by(*ORDER)
+    return public_events().for_timeline().filter(people=person).order_by(*ORDER)
 
 
 _ERAS = Statement(lambda: Era.objects.all())

@@ -152,7 +152,8 @@ class EventListView(TemplateView):
     def get_context_data(self, **kwargs):
         reader = timeline_request(self.request, size=settings.TIMELINE_PAGE_SIZE)
         page = reader.timeline.page
-        events = list(page.object_list)
+        events, topics = list(page.object_list), list(Topic.objects.all())
+        selectors.attach_topics(events, topics=topics)
         paging.mark_decades(events)
         return super().get_context_data(
             events=events,
@@ -166,7 +167,7 @@ class EventListView(TemplateView):
             era_jumps=[(jump, reader.page_url(jump.page)) for jump in reader.timeline.eras],
             decade_jumps=[(jump, reader.page_url(jump.page)) for jump in reader.timeline.decades],
             eras=reader.eras,
-            topics=Topic.objects.all(),
+            topics=topics,
             selected_era=reader.era,
             selected_topic=reader.topic,
             **reader.neighbours(),

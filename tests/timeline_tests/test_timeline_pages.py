@@ -213,3 +213,20 @@ def test_the_counts_by_year_can_be_read_in_the_years_order_from_their_index():
     assert "event_year" in plan, plan
     assert list(counts) == sorted(counts, key=lambda row: row["year"])  # the seed's years
     assert sum(row["n"] for row in counts) == selectors.public_events().count()
+
+
+def test_each_card_shows_its_own_topics_in_the_topics_order(client, settings):
+    """Topics are read once a page (every topic, and the page's event-topic pairs), each
+    card given its own: none for an event without, in the order of the topic filter."""
+    from tests.factories import EventFactory, TopicFactory
+
+    settings.PAGE_CACHE_SECONDS = 0
+    zebra, aardvark = TopicFactory(slug="zz-zebra"), TopicFactory(slug="aa-aardvark")
+    tagged = EventFactory(date="2030-01", slug="tagged-event")
+    tagged.topics.add(zebra, aardvark)
+    EventFactory(date="2030-02", slug="untagged-event")
+    html = client.get("/en/").content.decode()
+    card = html[html.index("/en/events/tagged-event/") : html.index("/en/events/untagged-event/")]
+    assert re.findall(r"\?topic=([\w-]+)", card) == ["aa-aardvark", "zz-zebra"]
+    rest = html[html.index("/en/events/untagged-event/") :]
+    assert "?topic=" not in rest.split("</li>")[0]
