@@ -85,9 +85,9 @@ class Topic(TimestampedModel):
 class EventQuerySet(PublishableQuerySet):
     def for_timeline(self):
         """As lists show events (the timeline, a source's or person's events, TimelineJS):
-        with their era, without their bodies, which no list shows. The timeline's cards
-        show their topics too: ``selectors.attach_topics``."""
-        return self.select_related("era").defer("body")
+        without their bodies, which no list shows. The timeline's pages show their eras
+        and topics too: ``selectors.attach_eras`` and ``attach_topics``."""
+        return self.defer("body")
 
     def untranslated(self, language: str):
         """Events with text in another language that ``language`` still lacks."""

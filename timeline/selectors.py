@@ -80,6 +80,15 @@ def timeline_events(*, era: str = "", topic: str = ""):
     return events
 
 
+def attach_eras(events: list[Event], *, eras: list[Era]) -> None:
+    """Give each of ``events`` its era from ``eras`` (every era, read once for the page),
+    as ``event.era`` reads it: one object an era, where a join made one for each event (and
+    read its columns 50 times: 2 to 3 ms a page of 50)."""
+    by_id = {era.pk: era for era in eras}
+    for event in events:
+        Event.era.field.set_cached_value(event, by_id.get(event.era_id))
+
+
 def attach_topics(events: list[Event], *, topics: list[Topic]) -> None:
     """Give each of ``events`` its ``topic_list``, in the order of ``topics`` (every topic:
     what the timeline's filter lists, read once for the page): one read of the events'

@@ -8,7 +8,7 @@ TimelineJS inserts ``headline``, ``text``, ``display_date``, ``group`` and the m
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
@@ -108,7 +108,8 @@ def timeline_json(*, events, build_url) -> dict:
     """``events`` (a page of the published timeline) as TimelineJS slides; ``build_url``
     makes a path absolute (the request's)."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    events = events.prefetch_related(Prefetch("citations", selectors.public_citations()))
+    events = list(events)
+    prefetch_related_objects(events, Prefetch("citations", selectors.public_citations()))
     return {
         "title": title_slide(),
         "events": [slide(event, language=language, build_url=build_url) for event in events],

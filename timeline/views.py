@@ -140,6 +140,9 @@ def timeline_request(request, *, size: int, with_jumps: bool = True) -> Timeline
         eras=eras if with_jumps and not era else [],
         years=None if topic else selectors.timeline_years(era=era),  # a topic's: counted
     )
+    page = timeline.page
+    page.object_list = list(page.object_list)
+    selectors.attach_eras(page.object_list, eras=eras)
     return TimelineRequest(era=era, topic=topic, eras=eras, timeline=timeline)
 
 
