@@ -115,6 +115,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         }
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# Tables the database keeps by itself (triggers): never dumped or loaded.
+DATABASE_ROUTERS = ["timeline.routers.KeptByTheDatabase"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A 503 (database unreachable) asks readers and crawlers to come back after this long.

@@ -146,3 +146,23 @@ def test_rows_another_transaction_adds_while_summing_are_kept(seeded):
     assert not errors
     assert Event.objects.filter(slug="added-meanwhile").exists()
     assert_counted()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_loaded_again_is_counted_once(seeded, tmp_path):
+    """dumpdata leaves the counts out (the database keeps them): loaded into an emptied
+    database, the events are counted as they are inserted, once."""
+    from django.core.management import call_command
+
+    EventFactory.create_batch(3, date="1980")
+    dump = tmp_path / "dump.json"
+    call_command(  # the search index is written again as the events load
+        "dumpdata", "timeline", "newsroom", exclude=["timeline.searchentry"], output=str(dump)
+    )
+    assert "timeline.eventyearcount" not in dump.read_text()
+    counted = selectors.timeline_years()
+    call_command("flush", interactive=False, verbosity=0)
+    assert selectors.timeline_years() == {}
+    call_command("loaddata", str(dump), verbosity=0)
+    assert selectors.timeline_years() == counted
+    assert_counted()
