@@ -55,11 +55,13 @@ def year_counts_compact(*, at_least: int = YEAR_COUNTS_COMPACT_AFTER) -> int:
     meanwhile are left for the next time: PostgreSQL deletes and sums in one statement
     the rows it sees; SQLite's transaction holds the write lock."""
     table = "timeline_eventyearcount"
+    with connection.cursor() as cursor:  # read first: no write lock taken for nothing
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        if (rows := cursor.fetchone()[0]) < max(at_least, 1):
+            return rows
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {table}")
         rows, last = cursor.fetchone()
-        if rows < max(at_least, 1):
-            return rows
         summed = (
             "SELECT era_id, year, SUM(events) FROM {rows} GROUP BY era_id, year"
             " HAVING SUM(events) <> 0"
