@@ -6,7 +6,7 @@ from django.urls import reverse
 from newsroom.i18n import translated_fields
 from newsroom.models import ImportChange, TranslationState, WorkerHeartbeat
 from tests.forms import form_data
-from timeline.models import SearchEntry
+from timeline.models import EventYearCount, SearchEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def test_every_editorial_model_is_registered():
     models = {
         m for label in ("newsroom", "timeline") for m in apps.get_app_config(label).get_models()
     }
-    # Bookkeeping, read through other pages; the search index is derived from the content;
-    # the workers' heartbeats are theirs.
-    internal = {ImportChange, TranslationState, SearchEntry, WorkerHeartbeat}
+    # Bookkeeping, read through other pages; the search index and the counts by year are
+    # derived from the content; the workers' heartbeats are theirs.
+    internal = {ImportChange, TranslationState, SearchEntry, EventYearCount, WorkerHeartbeat}
     assert models - internal <= set(admin.site._registry)
 
 
