@@ -13,9 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="event",
             index=models.Index(
-                fields=["status", "publish_at", "sort_start"],
-                include=("id",),
-                name="event_published",
+                fields=["status", "publish_at", "sort_start", "id"], name="event_published"
             ),
         ),
     ]
