@@ -309,13 +309,15 @@ class EventYearCount(models.Model):
     database's flush must not empty it apart from the events (the triggers, and on
     PostgreSQL a TRUNCATE trigger, keep it right)."""
 
-    era_id = models.BigIntegerField(null=True)
-    year = models.IntegerField()
-    events = models.IntegerField()
+    era_id = models.BigIntegerField(_("era"), null=True)
+    year = models.IntegerField(_("year"))
+    events = models.IntegerField(_("events"))
 
     class Meta:
         managed = False
         db_table = "timeline_eventyearcount"
+        verbose_name = _("count of events by year")
+        verbose_name_plural = _("counts of events by year")
 
     def __str__(self):
         return f"{self.year} ({self.era_id}): {self.events:+d}"

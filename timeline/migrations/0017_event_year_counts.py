@@ -125,11 +125,16 @@ class Migration(migrations.Migration):
             name="EventYearCount",
             fields=[
                 ("id", models.BigAutoField(primary_key=True, serialize=False)),
-                ("era_id", models.BigIntegerField(null=True)),
-                ("year", models.IntegerField()),
-                ("events", models.IntegerField()),
+                ("era_id", models.BigIntegerField(null=True, verbose_name="era")),
+                ("year", models.IntegerField(verbose_name="year")),
+                ("events", models.IntegerField(verbose_name="events")),
             ],
-            options={"db_table": "timeline_eventyearcount", "managed": False},
+            options={
+                "verbose_name": "count of events by year",
+                "verbose_name_plural": "counts of events by year",
+                "db_table": "timeline_eventyearcount",
+                "managed": False,
+            },
         ),
         migrations.RunPython(forward, backward),
     ]
