@@ -230,3 +230,12 @@ def test_each_card_shows_its_own_topics_in_the_topics_order(client, settings):
     assert re.findall(r"\?topic=([\w-]+)", card) == ["aa-aardvark", "zz-zebra"]
     rest = html[html.index("/en/events/untagged-event/") :]
     assert "?topic=" not in rest.split("</li>")[0]
+
+
+def test_the_counts_on_a_page_are_written_with_thousands_separators(client, settings):
+    settings.PAGE_CACHE_SECONDS, settings.TIMELINE_PAGE_SIZE = 0, 500
+    _archive(1_200)
+    total = Event.objects.published().count()
+    for language in ("en", "th"):
+        html = client.get(f"/{language}/?page=3").content.decode()
+        assert f"{total:,}" in html and "1,001" in html, language
