@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from newsroom.editing import item_delete, item_save
-from timeline.models import Citation, Era, Event, Topic
+from timeline.models import Citation, Era, Event, EventYearCount, Topic
 
 
 def event_save(
@@ -54,7 +54,7 @@ def year_counts_compact(*, at_least: int = YEAR_COUNTS_COMPACT_AFTER) -> int:
     there are ``at_least`` rows; how many rows there were. Rows another transaction adds
     meanwhile are left for the next time: PostgreSQL deletes and sums in one statement
     the rows it sees; SQLite's transaction holds the write lock."""
-    table = "timeline_eventyearcount"
+    table = EventYearCount._meta.db_table
     with connection.cursor() as cursor:  # read first: no write lock taken for nothing
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         if (rows := cursor.fetchone()[0]) < max(at_least, 1):

@@ -155,7 +155,7 @@ class EventListView(TemplateView):
     def get_context_data(self, **kwargs):
         reader = timeline_request(self.request, size=settings.TIMELINE_PAGE_SIZE)
         page = reader.timeline.page
-        events, topics = list(page.object_list), list(Topic.objects.all())
+        events, topics = page.object_list, list(Topic.objects.all())  # read: timeline_request
         selectors.attach_topics(events, topics=topics)
         paging.mark_decades(events)
         return super().get_context_data(
@@ -249,7 +249,7 @@ class EmbedView(TemplateView):
 
     def get_context_data(self, **kwargs):
         reader = timeline_request(self.request, size=settings.TIMELINE_PAGE_SIZE, with_jumps=False)
-        events = list(reader.timeline.page.object_list)
+        events = reader.timeline.page.object_list  # a list: read by timeline_request
         return super().get_context_data(
             events=events, groups=paging.era_groups(events), **reader.neighbours(), **kwargs
         )
